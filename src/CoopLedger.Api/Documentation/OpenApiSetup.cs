@@ -1,0 +1,29 @@
+namespace CoopLedger.Api.Documentation;
+
+/// <summary>The generated OpenAPI document at <c>/openapi/v1.json</c> and Swagger UI over it at <c>/swagger</c>.</summary>
+public static class OpenApiSetup
+{
+    /// <summary>Registers the document generator.</summary>
+    public static IServiceCollection AddCoopLedgerOpenApi(this IServiceCollection services) =>
+        services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "CoopLedger";
+            document.Info.Version = "v1";
+            document.Info.Description =
+                "The auditable history of decentralised-cooperation partnerships between French local authorities and their foreign partners.";
+            return Task.CompletedTask;
+        }));
+
+    /// <summary>Maps the document and the UI.</summary>
+    public static WebApplication MapCoopLedgerOpenApi(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint("/openapi/v1.json", "CoopLedger v1");
+            options.RoutePrefix = "swagger";
+            options.DocumentTitle = "CoopLedger API";
+        });
+        return app;
+    }
+}

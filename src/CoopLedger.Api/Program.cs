@@ -1,0 +1,21 @@
+using CoopLedger.Api.Documentation;
+using CoopLedger.Api.Errors;
+using CoopLedger.Api.Health;
+using CoopLedger.Api.Hosting;
+using CoopLedger.Api.Telemetry;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddCoopLedgerDatabase();
+builder.AddCoopLedgerTelemetry();
+builder.Services.AddCoopLedgerProblemDetails();
+builder.Services.AddCoopLedgerHealthChecks();
+builder.Services.AddCoopLedgerOpenApi();
+
+var app = builder.Build();
+app.UseCoopLedgerProblemDetails();
+app.MapCoopLedgerHealth();
+app.MapCoopLedgerOpenApi();
+await app.RunAsync();
+
+/// <summary>The service's entry point; public so that integration tests can host it.</summary>
+public partial class Program;

@@ -1,0 +1,140 @@
+namespace CoopLedger.EventStore.Schema;
+
+/// <summary>The event store's schema, as one readable list of migrations.</summary>
+public static class LedgerMigrations
+{
+    /// <summary>Every migration of the event store, in order.</summary>
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        new("ledger", 1, "streams and events", """
+            CREATE TABLE ledger.streams (
+                stream_id   uuid        PRIMARY KEY,
+                stream_type text        NOT NULL,
+                version     bigint      NOT NULL,
+                created_at  timestamptz NOT NULL,
+                updated_at  timestamptz NOT NULL
+            );
+
+            CREATE TABLE ledger.events (
+                position        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                event_id        uuid        NOT NULL UNIQUE,
+                stream_id       uuid        NOT NULL REFERENCES ledger.streams (stream_id),
+                version         bigint      NOT NULL,
+                type            text        NOT NULL,
+                schema_version  int         NOT NULL,
+                data            jsonb       NOT NULL,
+                recorded_at     timestamptz NOT NULL,
+                effective_at    timestamptz NOT NULL,
+                actor           text        NOT NULL,
+                reason          text,
+                correlation_id  text,
+                causation_id    text,
+                idempotency_key text,
+                -- The writing transaction: the global log is read in commit-safe order (transaction_id, position).
+                transaction_id  xid8        NOT NULL DEFAULT pg_current_xact_id(),
+                previous_hash   bytea,
+                hash            bytea       NOT NULL,
+                CONSTRAINT events_stream_version UNIQUE (stream_id, version)
+            );
+
+            CREATE INDEX events_commit_order ON ledger.events (transaction_id, position);
+            CREATE INDEX events_idempotency ON ledger.events (stream_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+            """),
+
+        new("ledger", 2, "hash chain and atomic append", """
+            -- One field of the canonical encoding: byte length, colon, value, newline; '-' stands for null.
+            CREATE FUNCTION ledger.hash_field(value text) RETURNS text
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+                SELECT CASE WHEN value IS NULL THEN E'-\n' ELSE octet_length(value)::text || ':' || value || E'\n' END
+            $$;
+
+            CREATE FUNCTION ledger.hash_instant(value timestamptz) RETURNS text
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+                SELECT to_char(value AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+            $$;
+
+            -- SHA-256 over the canonical encoding of an event and its metadata (docs/AUDIT.md describes it).
+            CREATE FUNCTION ledger.event_hash(
+                previous_hash bytea, stream_id uuid, version bigint, type text, schema_version int, data jsonb,
+                effective_at timestamptz, recorded_at timestamptz, actor text, reason text) RETURNS bytea
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+                SELECT sha256(convert_to(
+                    E'coopledger-event-v1\n'
+                    || ledger.hash_field(encode(previous_hash, 'hex'))
+                    || ledger.hash_field(stream_id::text)
+                    || ledger.hash_field(version::text)
+                    || ledger.hash_field(type)
+                    || ledger.hash_field(schema_version::text)
+                    || ledger.hash_field(data::text)
+                    || ledger.hash_field(ledger.hash_instant(effective_at))
+                    || ledger.hash_field(ledger.hash_instant(recorded_at))
+                    || ledger.hash_field(actor)
+                    || ledger.hash_field(reason), 'UTF8'))
+            $$;
+
+            -- Appends a batch of events to one stream. The expected-version check, the idempotency check and the
+            -- writes happen under the stream row's lock inside the database, so no two writers can both win.
+            -- expected_version: -1 any, 0 the stream must not exist, n the stream must be at version n.
+            -- outcome: 'appended', 'duplicate' (idempotency key seen: the original result, nothing written)
+            -- or 'conflict' (version is the actual one, nothing written).
+            CREATE FUNCTION ledger.append(
+                p_stream_id uuid, p_stream_type text, p_expected_version bigint,
+                p_event_ids uuid[], p_types text[], p_schema_versions int[], p_data jsonb[], p_effective_at timestamptz[],
+                p_actor text, p_reason text, p_correlation_id text, p_causation_id text, p_idempotency_key text,
+                OUT outcome text, OUT version bigint, OUT last_position bigint)
+            LANGUAGE plpgsql AS $$
+            DECLARE
+                v_current bigint;
+                v_hash bytea;
+                v_recorded timestamptz;
+            BEGIN
+                SELECT s.version INTO v_current FROM ledger.streams s WHERE s.stream_id = p_stream_id FOR UPDATE;
+                IF NOT FOUND THEN
+                    IF p_expected_version > 0 THEN
+                        outcome := 'conflict'; version := 0; RETURN;
+                    END IF;
+                    INSERT INTO ledger.streams (stream_id, stream_type, version, created_at, updated_at)
+                    VALUES (p_stream_id, p_stream_type, 0, clock_timestamp(), clock_timestamp())
+                    ON CONFLICT (stream_id) DO NOTHING;
+                    IF NOT FOUND THEN
+                        -- Another writer created it first and has committed: take its lock and its version.
+                        SELECT s.version INTO v_current FROM ledger.streams s WHERE s.stream_id = p_stream_id FOR UPDATE;
+                    ELSE
+                        v_current := 0;
+                    END IF;
+                END IF;
+
+                IF p_idempotency_key IS NOT NULL THEN
+                    SELECT max(e.version), max(e.position) INTO version, last_position
+                    FROM ledger.events e WHERE e.stream_id = p_stream_id AND e.idempotency_key = p_idempotency_key;
+                    IF version IS NOT NULL THEN
+                        outcome := 'duplicate'; RETURN;
+                    END IF;
+                END IF;
+
+                IF p_expected_version >= 0 AND p_expected_version <> v_current THEN
+                    outcome := 'conflict'; version := v_current; last_position := NULL; RETURN;
+                END IF;
+
+                SELECT e.hash INTO v_hash FROM ledger.events e WHERE e.stream_id = p_stream_id AND e.version = v_current;
+                -- The database clock, read under the stream lock, so recorded_at never goes back within a stream.
+                v_recorded := clock_timestamp();
+                version := v_current;
+                FOR i IN 1 .. coalesce(array_length(p_event_ids, 1), 0) LOOP
+                    version := version + 1;
+                    INSERT INTO ledger.events (event_id, stream_id, version, type, schema_version, data, recorded_at,
+                        effective_at, actor, reason, correlation_id, causation_id, idempotency_key, previous_hash, hash)
+                    VALUES (p_event_ids[i], p_stream_id, version, p_types[i], p_schema_versions[i], p_data[i], v_recorded,
+                        p_effective_at[i], p_actor, p_reason, p_correlation_id, p_causation_id, p_idempotency_key, v_hash,
+                        ledger.event_hash(v_hash, p_stream_id, version, p_types[i], p_schema_versions[i], p_data[i],
+                            p_effective_at[i], v_recorded, p_actor, p_reason))
+                    RETURNING hash, position INTO v_hash, last_position;
+                END LOOP;
+
+                UPDATE ledger.streams s SET version = append.version, updated_at = v_recorded WHERE s.stream_id = p_stream_id;
+                outcome := 'appended';
+            END
+            $$;
+            """),
+    ];
+}

@@ -1,0 +1,26 @@
+using System.Net;
+using Npgsql;
+
+namespace CoopLedger.Api.Tests.Service;
+
+public sealed class ReadinessTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Readiness_turns_503_when_a_migration_is_missing_while_liveness_stays_200()
+    {
+        var client = api.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/ready", UriKind.Relative), Cancel)).StatusCode);
+
+        await using (var connection = new NpgsqlConnection(api.ConnectionString))
+        {
+            await connection.OpenAsync(Cancel);
+            await using var forget = new NpgsqlCommand("DELETE FROM ledger.migrations WHERE version = 2", connection);
+            await forget.ExecuteNonQueryAsync(Cancel);
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync(new Uri("/health/ready", UriKind.Relative), Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/live", UriKind.Relative), Cancel)).StatusCode);
+    }
+}

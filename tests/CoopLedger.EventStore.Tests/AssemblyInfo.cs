@@ -1,0 +1,3 @@
+using CoopLedger.Testing;
+
+[assembly: AssemblyFixture(typeof(PostgresCluster))]
