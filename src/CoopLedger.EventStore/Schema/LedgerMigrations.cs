@@ -75,6 +75,7 @@ public static class LedgerMigrations
             -- Appends a batch of events to one stream. The expected-version check, the idempotency check and the
             -- writes happen under the stream row's lock inside the database, so no two writers can both win.
             -- expected_version: -1 any, 0 the stream must not exist, n the stream must be at version n.
+            -- A null effective_at takes the recording time.
             -- outcome: 'appended', 'duplicate' (idempotency key seen: the original result, nothing written)
             -- or 'conflict' (version is the actual one, nothing written).
             CREATE FUNCTION ledger.append(
@@ -87,6 +88,7 @@ public static class LedgerMigrations
                 v_current bigint;
                 v_hash bytea;
                 v_recorded timestamptz;
+                v_effective timestamptz;
             BEGIN
                 SELECT s.version INTO v_current FROM ledger.streams s WHERE s.stream_id = p_stream_id FOR UPDATE;
                 IF NOT FOUND THEN
@@ -122,12 +124,14 @@ public static class LedgerMigrations
                 version := v_current;
                 FOR i IN 1 .. coalesce(array_length(p_event_ids, 1), 0) LOOP
                     version := version + 1;
+                    -- Business time defaults to the recording time.
+                    v_effective := coalesce(p_effective_at[i], v_recorded);
                     INSERT INTO ledger.events (event_id, stream_id, version, type, schema_version, data, recorded_at,
                         effective_at, actor, reason, correlation_id, causation_id, idempotency_key, previous_hash, hash)
                     VALUES (p_event_ids[i], p_stream_id, version, p_types[i], p_schema_versions[i], p_data[i], v_recorded,
-                        p_effective_at[i], p_actor, p_reason, p_correlation_id, p_causation_id, p_idempotency_key, v_hash,
+                        v_effective, p_actor, p_reason, p_correlation_id, p_causation_id, p_idempotency_key, v_hash,
                         ledger.event_hash(v_hash, p_stream_id, version, p_types[i], p_schema_versions[i], p_data[i],
-                            p_effective_at[i], v_recorded, p_actor, p_reason))
+                            v_effective, v_recorded, p_actor, p_reason))
                     RETURNING hash, position INTO v_hash, last_position;
                 END LOOP;
 

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using CoopLedger.EventStore.Appending;
+using CoopLedger.EventStore.Events;
+using CoopLedger.EventStore.Telemetry;
+
+namespace CoopLedger.EventStore.Aggregates;
+
+/// <summary>
+/// The aggregate-handler workflow: load a stream, fold it, run a pure decision, and append what it returns with
+/// the loaded version as the expected version, all in one transaction.
+/// </summary>
+/// <typeparam name="TState">The folded state.</typeparam>
+public sealed class AggregateHandler<TState>(
+    PostgresEventStore store, string streamType, TState initial, Func<TState, RecordedEvent, TState> evolve)
+{
+    /// <summary>How many times a command without an expected version is decided again after a conflict.</summary>
+    public int MaxAttempts { get; init; } = 5;
+
+    /// <summary>
+    /// Handles one command. With <paramref name="expectedVersion"/> the client's view must be current (else a
+    /// <see cref="StreamVersionConflictException"/>); without it, a conflict with a concurrent writer is resolved
+    /// by reloading and deciding again, so only a real refusal by <paramref name="decide"/> reaches the caller.
+    /// </summary>
+    public async Task<HandledCommand<TState>> HandleAsync(
+        Guid streamId, long? expectedVersion, Func<TState, long, IReadOnlyList<NewEvent>> decide, AppendMetadata metadata,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.handle_command");
+        activity?.SetTag("coopledger.stream.id", streamId);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await HandleOnceAsync(streamId, expectedVersion, decide, metadata, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StreamVersionConflictException) when (expectedVersion is null && attempt < MaxAttempts)
+            {
+                activity?.AddEvent(new ActivityEvent("retry after version conflict"));
+            }
+        }
+    }
+
+    /// <summary>Folds a stream's events into the state.</summary>
+    public TState Fold(IEnumerable<RecordedEvent> events) => events.Aggregate(initial, evolve);
+
+    private async Task<HandledCommand<TState>> HandleOnceAsync(
+        Guid streamId, long? expectedVersion, Func<TState, long, IReadOnlyList<NewEvent>> decide, AppendMetadata metadata,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var history = await store.ReadStreamAsync(connection, streamId, null, cancellationToken).ConfigureAwait(false);
+        var loadedVersion = history.Count == 0 ? 0 : history[^1].Version;
+        if (expectedVersion is long expected && expected != loadedVersion)
+        {
+            throw new StreamVersionConflictException(streamId, ExpectedVersion.Exactly(expected), loadedVersion);
+        }
+
+        var state = Fold(history);
+        var events = decide(state, loadedVersion);
+        if (events.Count == 0)
+        {
+            return new HandledCommand<TState>(state, new AppendResult(streamId, loadedVersion, history.Count == 0 ? 0 : history[^1].Position, false), []);
+        }
+
+        var result = await store.AppendAsync(
+            connection, streamId, streamType, ExpectedVersion.Exactly(loadedVersion), events, metadata, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        store.Signal.Raise();
+        return new HandledCommand<TState>(state, result, events);
+    }
+}

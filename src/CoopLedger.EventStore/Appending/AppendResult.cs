@@ -1,0 +1,8 @@
+namespace CoopLedger.EventStore.Appending;
+
+/// <summary>The outcome of an append.</summary>
+/// <param name="StreamId">The stream appended to.</param>
+/// <param name="Version">The stream's version after the append (its last event's version).</param>
+/// <param name="Position">The global position of the append's last event: a read-your-writes token.</param>
+/// <param name="WasDuplicate">True when the idempotency key had been used: nothing was written, this is the original result.</param>
+public sealed record AppendResult(Guid StreamId, long Version, long Position, bool WasDuplicate);

@@ -1,0 +1,55 @@
+using CoopLedger.EventStore.Events;
+using CoopLedger.EventStore.Reading;
+using CoopLedger.EventStore.Telemetry;
+using Npgsql;
+
+namespace CoopLedger.EventStore.GlobalLog;
+
+/// <summary>
+/// Reads every stream's events in commit-safe order, never skipping an event whose transaction commits late.
+/// </summary>
+/// <remarks>
+/// Only events written by transactions older than the oldest transaction still running
+/// (<c>pg_snapshot_xmin(pg_current_snapshot())</c>) are read: all of those have finished, so no event can later
+/// appear before the checkpoint. A transaction still running holds the reader back instead of being skipped:
+/// no timeout, no gap guessing.
+/// </remarks>
+public sealed class GlobalLogReader(NpgsqlDataSource dataSource, EventTypeRegistry types)
+{
+    /// <summary>Reads up to <paramref name="maxEvents"/> events after the checkpoint.</summary>
+    public async Task<GlobalLogBatch> ReadAsync(LogCheckpoint after, int maxEvents, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(connection, after, maxEvents, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads on the caller's connection, e.g. inside the transaction that will store the new checkpoint.</summary>
+    public async Task<GlobalLogBatch> ReadAsync(NpgsqlConnection connection, LogCheckpoint after, int maxEvents, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEvents, 1);
+        using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.read_global_log");
+        await using var command = new NpgsqlCommand($"""
+            SELECT {EventRows.Columns} FROM ledger.events
+            WHERE (transaction_id, position) > ($1::text::xid8, $2)
+              AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY transaction_id, position
+            LIMIT $3
+            """, connection);
+        command.Parameters.Add(new() { Value = after.TransactionId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        command.Parameters.Add(new() { Value = after.Position });
+        command.Parameters.Add(new() { Value = maxEvents });
+
+        var events = new List<RecordedEvent>(Math.Min(maxEvents, 1024));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            events.Add(EventRows.Read(reader, types));
+        }
+
+        var next = events.Count == 0 ? after : new LogCheckpoint(events[^1].TransactionId, events[^1].Position);
+        activity?.SetTag("coopledger.position", next.Position);
+        activity?.SetTag("coopledger.event.count", events.Count);
+        EventStoreTelemetry.EventsRead.Add(events.Count);
+        return new GlobalLogBatch(events, next);
+    }
+}

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using CoopLedger.EventStore.Appending;
+using CoopLedger.EventStore.Events;
+using CoopLedger.EventStore.GlobalLog;
+using CoopLedger.EventStore.Reading;
+using CoopLedger.EventStore.Telemetry;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CoopLedger.EventStore;
+
+/// <summary>
+/// The event store: appends to streams with the version check inside PostgreSQL, reads streams on both time axes.
+/// It knows nothing of partnerships.
+/// </summary>
+public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeRegistry types, AppendSignal? signal = null)
+{
+    /// <summary>The registry the store serializes with.</summary>
+    public EventTypeRegistry Types => types;
+
+    /// <summary>The data source the store reads and writes.</summary>
+    public NpgsqlDataSource DataSource => dataSource;
+
+    /// <summary>Raised after an append this store made has committed.</summary>
+    public AppendSignal Signal { get; } = signal ?? new AppendSignal();
+
+    /// <summary>Appends events to one stream atomically, in a transaction of its own.</summary>
+    public async Task<AppendResult> AppendAsync(
+        Guid streamId, string streamType, ExpectedVersion expected, IReadOnlyList<NewEvent> events, AppendMetadata metadata,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var result = await AppendAsync(connection, streamId, streamType, expected, events, metadata, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        Signal.Raise();
+        return result;
+    }
+
+    /// <summary>
+    /// Appends events to one stream within the caller's open transaction on <paramref name="connection"/>, so one
+    /// transaction can span several streams and projections. The caller commits, then calls <see cref="AppendSignal.Raise"/>.
+    /// </summary>
+    public async Task<AppendResult> AppendAsync(
+        NpgsqlConnection connection, Guid streamId, string streamType, ExpectedVersion expected, IReadOnlyList<NewEvent> events,
+        AppendMetadata metadata, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(metadata);
+        using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.append");
+        activity?.SetTag("coopledger.stream.id", streamId);
+        activity?.SetTag("coopledger.event.count", events.Count);
+        var started = Stopwatch.GetTimestamp();
+
+        await using var command = new NpgsqlCommand(
+            "SELECT outcome, version, last_position FROM ledger.append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", connection);
+        var described = events.Select(e => types.Describe(e.Data)).ToArray();
+        command.Parameters.Add(new() { Value = streamId });
+        command.Parameters.Add(new() { Value = streamType });
+        command.Parameters.Add(new() { Value = expected.Value });
+        command.Parameters.Add(new() { Value = events.Select(_ => Guid.CreateVersion7()).ToArray() });
+        command.Parameters.Add(new() { Value = described.Select(d => d.Name).ToArray() });
+        command.Parameters.Add(new() { Value = described.Select(d => d.SchemaVersion).ToArray() });
+        command.Parameters.Add(new() { Value = events.Select(e => types.Serialize(e.Data)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new()
+        {
+            Value = events.Select(e => e.EffectiveAt?.UtcDateTime).ToArray(),
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
+        });
+        command.Parameters.Add(new() { Value = metadata.Actor });
+        command.Parameters.Add(new() { Value = (object?)metadata.Reason ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)metadata.CorrelationId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)metadata.CausationId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)metadata.IdempotencyKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var outcome = reader.GetString(0);
+        var version = reader.GetInt64(1);
+        if (outcome == "conflict")
+        {
+            EventStoreTelemetry.Conflicts.Add(1);
+            activity?.SetStatus(ActivityStatusCode.Error, "version conflict");
+            throw new StreamVersionConflictException(streamId, expected, version);
+        }
+
+        var result = new AppendResult(streamId, version, reader.IsDBNull(2) ? 0 : reader.GetInt64(2), WasDuplicate: outcome == "duplicate");
+        activity?.SetTag("coopledger.stream.version", result.Version);
+        activity?.SetTag("coopledger.position", result.Position);
+        if (!result.WasDuplicate)
+        {
+            EventStoreTelemetry.EventsAppended.Add(events.Count);
+        }
+
+        EventStoreTelemetry.AppendDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        return result;
+    }
+
+    /// <summary>Reads a stream forward, optionally bounded by version and on both time axes.</summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(Guid streamId, StreamReadOptions? options, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadStreamAsync(connection, streamId, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads a stream on the caller's connection (and transaction, if one is open).</summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(
+        NpgsqlConnection connection, Guid streamId, StreamReadOptions? options, CancellationToken cancellationToken)
+    {
+        options ??= StreamReadOptions.All;
+        using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.read_stream");
+        activity?.SetTag("coopledger.stream.id", streamId);
+        await using var command = new NpgsqlCommand($"""
+            SELECT {EventRows.Columns} FROM ledger.events
+            WHERE stream_id = $1
+              AND ($2::bigint IS NULL OR version <= $2)
+              AND ($3::timestamptz IS NULL OR recorded_at <= $3)
+              AND ($4::timestamptz IS NULL OR effective_at <= $4)
+            ORDER BY {(options.InEffectiveOrder ? "effective_at, version" : "version")}
+            """, connection);
+        command.Parameters.Add(new() { Value = streamId });
+        command.Parameters.Add(new() { Value = (object?)options.UpToVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(new() { Value = (object?)options.RecordedAtOrBefore?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = (object?)options.EffectiveAtOrBefore?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+
+        var events = new List<RecordedEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            events.Add(EventRows.Read(reader, types));
+        }
+
+        activity?.SetTag("coopledger.stream.version", events.Count == 0 ? 0 : events[^1].Version);
+        EventStoreTelemetry.EventsRead.Add(events.Count);
+        return events;
+    }
+}

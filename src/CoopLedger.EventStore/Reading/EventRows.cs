@@ -1,0 +1,32 @@
+using CoopLedger.EventStore.Events;
+using Npgsql;
+
+namespace CoopLedger.EventStore.Reading;
+
+/// <summary>The one way an events row is selected and turned into a <see cref="RecordedEvent"/>.</summary>
+internal static class EventRows
+{
+    /// <summary>The columns, in the order <see cref="Read"/> expects; data as text keeps PostgreSQL's canonical jsonb form.</summary>
+    public const string Columns = """
+        position, event_id, stream_id, version, type, schema_version, data::text, recorded_at, effective_at,
+        actor, reason, correlation_id, causation_id, transaction_id::text::bigint, previous_hash, hash
+        """;
+
+    public static RecordedEvent Read(NpgsqlDataReader row, EventTypeRegistry types) => new(
+        Position: row.GetInt64(0),
+        EventId: row.GetGuid(1),
+        StreamId: row.GetGuid(2),
+        Version: row.GetInt64(3),
+        Type: row.GetString(4),
+        SchemaVersion: row.GetInt32(5),
+        Data: types.Deserialize(row.GetString(4), row.GetInt32(5), row.GetString(6)),
+        RecordedAt: row.GetFieldValue<DateTimeOffset>(7),
+        EffectiveAt: row.GetFieldValue<DateTimeOffset>(8),
+        Actor: row.GetString(9),
+        Reason: row.IsDBNull(10) ? null : row.GetString(10),
+        CorrelationId: row.IsDBNull(11) ? null : row.GetString(11),
+        CausationId: row.IsDBNull(12) ? null : row.GetString(12),
+        TransactionId: row.GetInt64(13),
+        PreviousHash: row.IsDBNull(14) ? null : row.GetFieldValue<byte[]>(14),
+        Hash: row.GetFieldValue<byte[]>(15));
+}

@@ -1,0 +1,23 @@
+using CoopLedger.EventStore.Appending;
+using CoopLedger.EventStore.Events;
+using CoopLedger.Testing;
+
+namespace CoopLedger.EventStore.Tests;
+
+/// <summary>A store over the test class's own database.</summary>
+public abstract class StoreTestBase(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    protected TestDatabase Database => database;
+
+    protected PostgresEventStore Store { get; } = new(database.DataSource, TestEvents.Registry());
+
+    protected Task<AppendResult> AppendAsync(Guid stream, ExpectedVersion expected, params NewEvent[] events) =>
+        Store.AppendAsync(stream, TestEvents.StreamType, expected, events, TestEvents.By("alice"), Cancel);
+
+    protected Task<long> CountEventsAsync(Guid stream) =>
+        Database.ScalarAsync<long>("SELECT count(*) FROM ledger.events WHERE stream_id = $1", stream);
+
+    protected Task<long> CountAllEventsAsync() => Database.ScalarAsync<long>("SELECT count(*) FROM ledger.events");
+}
