@@ -13,9 +13,9 @@ public sealed class StreamVerifier(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand("""
-            SELECT version, type, schema_version, data::text, effective_at, recorded_at, actor, reason, previous_hash, hash,
-                   (SELECT s.version FROM ledger.streams s WHERE s.stream_id = $1)
-            FROM ledger.events WHERE stream_id = $1 ORDER BY version
+            SELECT e.version, e.type, e.schema_version, e.data::text, e.effective_at, e.recorded_at, e.actor, e.reason,
+                   e.previous_hash, e.hash, (SELECT s.version FROM ledger.streams s WHERE s.stream_id = $1)
+            FROM ledger.events e WHERE e.stream_id = $1 ORDER BY e.version
             """, connection);
         command.Parameters.Add(new() { Value = streamId });
         await using var row = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

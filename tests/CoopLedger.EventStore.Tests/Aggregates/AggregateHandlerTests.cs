@@ -1,0 +1,52 @@
+using CoopLedger.EventStore.Aggregates;
+using CoopLedger.EventStore.Appending;
+using CoopLedger.EventStore.Events;
+using CoopLedger.Testing;
+
+namespace CoopLedger.EventStore.Tests.Aggregates;
+
+public sealed class AggregateHandlerTests(TestDatabase database) : StoreTestBase(database)
+{
+    private AggregateHandler<IReadOnlyList<string>> Names() => new(Store, TestEvents.StreamType, [],
+        (names, e) => e.Data is Renamed renamed ? [.. names, renamed.Name] : names);
+
+    [Fact]
+    public async Task The_decision_sees_the_folded_state_and_its_events_are_appended()
+    {
+        var stream = Guid.NewGuid();
+        await AppendAsync(stream, ExpectedVersion.NoStream, new NewEvent(new Renamed("Monastir")));
+
+        var handled = await Names().HandleAsync(stream, expectedVersion: 1,
+            (names, version) => [new NewEvent(new Renamed($"{names[^1]} (v{version})"))], TestEvents.By("alice"), Cancel);
+
+        Assert.Equal(["Monastir"], handled.StateBefore);
+        Assert.Equal(2, handled.Append.Version);
+        Assert.Equal(new Renamed("Monastir (v1)"), (await Store.ReadStreamAsync(stream, null, Cancel))[^1].Data);
+    }
+
+    [Fact]
+    public async Task A_stale_expected_version_is_refused_before_deciding()
+    {
+        var stream = Guid.NewGuid();
+        await AppendAsync(stream, ExpectedVersion.NoStream, TestEvents.Notes("a", "b"));
+        var decided = false;
+
+        await Assert.ThrowsAsync<StreamVersionConflictException>(() => Names().HandleAsync(stream, expectedVersion: 1,
+            (_, _) => { decided = true; return [new NewEvent(new Noted("c"))]; }, TestEvents.By("alice"), Cancel));
+
+        Assert.False(decided);
+        Assert.Equal(2, await CountEventsAsync(stream));
+    }
+
+    [Fact]
+    public async Task A_refusal_by_the_decision_writes_nothing()
+    {
+        var stream = Guid.NewGuid();
+        await AppendAsync(stream, ExpectedVersion.NoStream, TestEvents.Notes("a"));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Names().HandleAsync(stream, null,
+            (_, _) => throw new InvalidOperationException("refused"), TestEvents.By("alice"), Cancel));
+
+        Assert.Equal(1, await CountEventsAsync(stream));
+    }
+}

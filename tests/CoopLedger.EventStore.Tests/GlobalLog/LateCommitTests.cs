@@ -1,0 +1,85 @@
+using CoopLedger.EventStore.Appending;
+using CoopLedger.EventStore.Events;
+using CoopLedger.EventStore.GlobalLog;
+using CoopLedger.Testing;
+
+namespace CoopLedger.EventStore.Tests.GlobalLog;
+
+public sealed class LateCommitTests(TestDatabase database) : StoreTestBase(database)
+{
+    private GlobalLogReader Reader => new(Database.DataSource, Store.Types);
+
+    [Fact]
+    public async Task An_event_whose_transaction_commits_late_is_delivered_exactly_once()
+    {
+        var checkpoint = await ReadToEndAsync(LogCheckpoint.Start, []);
+        var delivered = new List<RecordedEvent>();
+
+        // A transaction appends first (taking the lower position) and holds its commit.
+        await using var lateConnection = await Database.DataSource.OpenConnectionAsync(Cancel);
+        await using var late = await lateConnection.BeginTransactionAsync(Cancel);
+        var lateStream = Guid.NewGuid();
+        var lateAppend = await Store.AppendAsync(lateConnection, lateStream, "test", ExpectedVersion.NoStream, TestEvents.Notes("late"), TestEvents.By("slow"), Cancel);
+
+        // Later transactions append and commit meanwhile, at higher positions.
+        var early = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        foreach (var stream in early)
+        {
+            var append = await AppendAsync(stream, ExpectedVersion.NoStream, TestEvents.Notes("early"));
+            Assert.True(append.Position > lateAppend.Position);
+        }
+
+        // The reader must not move past the open transaction's event, so it delivers nothing yet.
+        checkpoint = await ReadToEndAsync(checkpoint, delivered);
+        Assert.Empty(delivered);
+
+        await late.CommitAsync(Cancel);
+        await ReadToEndAsync(checkpoint, delivered);
+
+        Assert.Equal([lateStream, .. early], delivered.Select(e => e.StreamId));
+        Assert.Equal(delivered.Count, delivered.Select(e => e.EventId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Readers_racing_with_writers_deliver_every_committed_event_exactly_once()
+    {
+        var checkpoint = await ReadToEndAsync(LogCheckpoint.Start, []);
+        var delivered = new List<RecordedEvent>();
+        var writing = Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
+        {
+            var stream = Guid.NewGuid();
+            for (var version = 0; version < 25; version++)
+            {
+                await AppendAsync(stream, ExpectedVersion.Exactly(version), TestEvents.Notes($"{writer}/{version}"));
+            }
+        }, Cancel)));
+
+        while (!writing.IsCompleted)
+        {
+            checkpoint = await ReadToEndAsync(checkpoint, delivered, batchSize: 7);
+        }
+
+        await writing;
+        await ReadToEndAsync(checkpoint, delivered, batchSize: 7);
+
+        Assert.Equal(8 * 25, delivered.Count);
+        Assert.Equal(delivered.Count, delivered.Select(e => e.EventId).Distinct().Count());
+        // Within each stream the log keeps version order.
+        Assert.All(delivered.GroupBy(e => e.StreamId), stream => Assert.Equal(Enumerable.Range(1, 25).Select(v => (long)v), stream.Select(e => e.Version)));
+    }
+
+    private async Task<LogCheckpoint> ReadToEndAsync(LogCheckpoint from, List<RecordedEvent> into, int batchSize = 100)
+    {
+        while (true)
+        {
+            var batch = await Reader.ReadAsync(from, batchSize, Cancel);
+            into.AddRange(batch.Events);
+            if (batch.Events.Count == 0)
+            {
+                return from;
+            }
+
+            from = batch.Next;
+        }
+    }
+}
