@@ -25,14 +25,16 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
     public AppendSignal Signal { get; } = signal ?? new AppendSignal();
 
     /// <summary>Appends events to one stream atomically, in a transaction of its own.</summary>
+    /// <remarks>
+    /// The append is one call of <c>ledger.append</c>, and one statement is one transaction: no BEGIN/COMMIT round
+    /// trips are needed for it to be atomic.
+    /// </remarks>
     public async Task<AppendResult> AppendAsync(
         Guid streamId, string streamType, ExpectedVersion expected, IReadOnlyList<NewEvent> events, AppendMetadata metadata,
         CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var result = await AppendAsync(connection, streamId, streamType, expected, events, metadata, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         Signal.Raise();
         return result;
     }

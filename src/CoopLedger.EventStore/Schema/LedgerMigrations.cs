@@ -42,34 +42,26 @@ public static class LedgerMigrations
             """),
 
         new("ledger", 2, "hash chain and atomic append", """
-            -- One field of the canonical encoding: byte length, colon, value, newline; '-' stands for null.
-            CREATE FUNCTION ledger.hash_field(value text) RETURNS text
-            LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-                SELECT CASE WHEN value IS NULL THEN E'-\n' ELSE octet_length(value)::text || ':' || value || E'\n' END
-            $$;
-
-            CREATE FUNCTION ledger.hash_instant(value timestamptz) RETURNS text
-            LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-                SELECT to_char(value AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-            $$;
-
-            -- SHA-256 over the canonical encoding of an event and its metadata (docs/AUDIT.md describes it).
+            -- SHA-256 over the canonical encoding of an event and its metadata (docs/AUDIT.md describes it): a header
+            -- line, then each field as its UTF-8 byte length, ':', the value and a newline; a null field is '-'.
+            -- PL/pgSQL rather than SQL: the SQL form is not inlined and costs five times as much per event.
             CREATE FUNCTION ledger.event_hash(
                 previous_hash bytea, stream_id uuid, version bigint, type text, schema_version int, data jsonb,
                 effective_at timestamptz, recorded_at timestamptz, actor text, reason text) RETURNS bytea
-            LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-                SELECT sha256(convert_to(
-                    E'coopledger-event-v1\n'
-                    || ledger.hash_field(encode(previous_hash, 'hex'))
-                    || ledger.hash_field(stream_id::text)
-                    || ledger.hash_field(version::text)
-                    || ledger.hash_field(type)
-                    || ledger.hash_field(schema_version::text)
-                    || ledger.hash_field(data::text)
-                    || ledger.hash_field(ledger.hash_instant(effective_at))
-                    || ledger.hash_field(ledger.hash_instant(recorded_at))
-                    || ledger.hash_field(actor)
-                    || ledger.hash_field(reason), 'UTF8'))
+            LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+            DECLARE
+                encoded text := E'coopledger-event-v1\n';
+                field text;
+            BEGIN
+                FOREACH field IN ARRAY ARRAY[
+                    encode(previous_hash, 'hex'), stream_id::text, version::text, type, schema_version::text, data::text,
+                    to_char(effective_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                    to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), actor, reason]
+                LOOP
+                    encoded := encoded || CASE WHEN field IS NULL THEN E'-\n' ELSE octet_length(field)::text || ':' || field || E'\n' END;
+                END LOOP;
+                RETURN sha256(convert_to(encoded, 'UTF8'));
+            END
             $$;
 
             -- Appends a batch of events to one stream. The expected-version check, the idempotency check and the
@@ -88,7 +80,9 @@ public static class LedgerMigrations
                 v_current bigint;
                 v_hash bytea;
                 v_recorded timestamptz;
-                v_effective timestamptz;
+                v_effective timestamptz[];
+                v_previous bytea[];
+                v_hashes bytea[];
             BEGIN
                 SELECT s.version INTO v_current FROM ledger.streams s WHERE s.stream_id = p_stream_id FOR UPDATE;
                 IF NOT FOUND THEN
@@ -121,19 +115,27 @@ public static class LedgerMigrations
                 SELECT e.hash INTO v_hash FROM ledger.events e WHERE e.stream_id = p_stream_id AND e.version = v_current;
                 -- The database clock, read under the stream lock, so recorded_at never goes back within a stream.
                 v_recorded := clock_timestamp();
+                -- Hashes chain one event to the next, so they are computed in order; the rows go in with one INSERT.
                 version := v_current;
                 FOR i IN 1 .. coalesce(array_length(p_event_ids, 1), 0) LOOP
                     version := version + 1;
                     -- Business time defaults to the recording time.
-                    v_effective := coalesce(p_effective_at[i], v_recorded);
+                    v_effective[i] := coalesce(p_effective_at[i], v_recorded);
+                    v_previous[i] := v_hash;
+                    v_hash := ledger.event_hash(v_hash, p_stream_id, version, p_types[i], p_schema_versions[i], p_data[i],
+                        v_effective[i], v_recorded, p_actor, p_reason);
+                    v_hashes[i] := v_hash;
+                END LOOP;
+
+                WITH inserted AS (
                     INSERT INTO ledger.events (event_id, stream_id, version, type, schema_version, data, recorded_at,
                         effective_at, actor, reason, correlation_id, causation_id, idempotency_key, previous_hash, hash)
-                    VALUES (p_event_ids[i], p_stream_id, version, p_types[i], p_schema_versions[i], p_data[i], v_recorded,
-                        v_effective, p_actor, p_reason, p_correlation_id, p_causation_id, p_idempotency_key, v_hash,
-                        ledger.event_hash(v_hash, p_stream_id, version, p_types[i], p_schema_versions[i], p_data[i],
-                            v_effective, v_recorded, p_actor, p_reason))
-                    RETURNING hash, position INTO v_hash, last_position;
-                END LOOP;
+                    SELECT e.id, p_stream_id, v_current + e.n, e.type, e.schema_version, e.data, v_recorded,
+                        e.effective_at, p_actor, p_reason, p_correlation_id, p_causation_id, p_idempotency_key, e.previous, e.hash
+                    FROM unnest(p_event_ids, p_types, p_schema_versions, p_data, v_effective, v_previous, v_hashes)
+                        WITH ORDINALITY AS e(id, type, schema_version, data, effective_at, previous, hash, n)
+                    RETURNING position)
+                SELECT max(inserted.position) INTO last_position FROM inserted;
 
                 UPDATE ledger.streams s SET version = append.version, updated_at = v_recorded WHERE s.stream_id = p_stream_id;
                 outcome := 'appended';

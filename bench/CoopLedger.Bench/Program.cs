@@ -1,0 +1,29 @@
+using CoopLedger.Bench;
+using CoopLedger.EventStore.Hosting;
+using CoopLedger.EventStore.Schema;
+using Npgsql;
+
+// Usage: dotnet run -c Release --project bench/CoopLedger.Bench -- [append] [--seconds N] [--connection "..."]
+// Without --connection it starts a throwaway cluster with PostgreSQL's default durability (fsync on,
+// synchronous commit on): the store and the raw inserts always run on the same database and settings.
+var seconds = ArgValue("--seconds") is { } s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : 5;
+var configured = ArgValue("--connection");
+
+await using var cluster = configured is null
+    ? await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { Throwaway = true, DatabaseName = "bench" })
+    : null;
+var connectionString = new NpgsqlConnectionStringBuilder(configured ?? cluster!.ConnectionString) { MaxPoolSize = 64, NoResetOnClose = true }.ConnectionString; // no reset on close, as the service configures it
+await using var dataSource = NpgsqlDataSource.Create(connectionString);
+await new SchemaMigrator(dataSource, LedgerMigrations.All).MigrateAsync(CancellationToken.None);
+
+Console.WriteLine(Machine.Describe());
+Console.WriteLine($"PostgreSQL: {await Machine.PostgresSettingsAsync(dataSource)}");
+Console.WriteLine();
+await new AppendBenchmark(dataSource, TimeSpan.FromSeconds(seconds)).RunAsync(Console.Out);
+return 0;
+
+string? ArgValue(string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
