@@ -1,4 +1,5 @@
 using CoopLedger.Bench;
+using CoopLedger.EventStore;
 using CoopLedger.EventStore.Hosting;
 using CoopLedger.EventStore.Schema;
 using Npgsql;
@@ -12,8 +13,8 @@ var configured = ArgValue("--connection");
 await using var cluster = configured is null
     ? await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { Throwaway = true, DatabaseName = "bench" })
     : null;
-var connectionString = new NpgsqlConnectionStringBuilder(configured ?? cluster!.ConnectionString) { MaxPoolSize = 64, NoResetOnClose = true }.ConnectionString; // no reset on close, as the service configures it
-await using var dataSource = NpgsqlDataSource.Create(connectionString);
+var connectionString = new NpgsqlConnectionStringBuilder(configured ?? cluster!.ConnectionString) { MaxPoolSize = 64 }.ConnectionString;
+await using var dataSource = LedgerDataSource.Create(connectionString);
 await new SchemaMigrator(dataSource, LedgerMigrations.All).MigrateAsync(CancellationToken.None);
 
 Console.WriteLine(Machine.Describe());

@@ -1,3 +1,4 @@
+using CoopLedger.EventStore;
 using CoopLedger.EventStore.Schema;
 using Npgsql;
 using Xunit;
@@ -32,7 +33,7 @@ public sealed class TestDatabase(PostgresCluster cluster) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         ConnectionString = await cluster.CreateDatabaseAsync("test");
-        _dataSource = NpgsqlDataSource.Create(ConnectionString);
+        _dataSource = LedgerDataSource.Create(ConnectionString);
         await new SchemaMigrator(_dataSource, LedgerMigrations.All).MigrateAsync(CancellationToken.None);
     }
 

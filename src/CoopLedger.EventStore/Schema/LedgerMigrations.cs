@@ -42,7 +42,7 @@ public static class LedgerMigrations
             """),
 
         new("ledger", 2, "hash chain and atomic append", """
-            -- SHA-256 over the canonical encoding of an event and its metadata (docs/AUDIT.md describes it): a header
+            -- SHA-256 over the canonical encoding of an event and its metadata (docs/EVENT_STORE.md describes it): a header
             -- line, then each field as its UTF-8 byte length, ':', the value and a newline; a null field is '-'.
             -- PL/pgSQL rather than SQL: the SQL form is not inlined and costs five times as much per event.
             CREATE FUNCTION ledger.event_hash(

@@ -11,7 +11,7 @@ public sealed class SchemaMigratorTests(PostgresCluster cluster)
     [Fact]
     public async Task Instances_starting_together_apply_each_migration_exactly_once()
     {
-        await using var dataSource = NpgsqlDataSource.Create(await cluster.CreateDatabaseAsync("migrate", Cancel));
+        await using var dataSource = LedgerDataSource.Create(await cluster.CreateDatabaseAsync("migrate", Cancel));
 
         var runs = await Task.WhenAll(Enumerable.Range(0, 5)
             .Select(_ => new SchemaMigrator(dataSource, LedgerMigrations.All).MigrateAsync(Cancel)));
@@ -24,7 +24,7 @@ public sealed class SchemaMigratorTests(PostgresCluster cluster)
     [Fact]
     public async Task A_fresh_database_reports_every_migration_pending_and_none_once_migrated()
     {
-        await using var dataSource = NpgsqlDataSource.Create(await cluster.CreateDatabaseAsync("pending", Cancel));
+        await using var dataSource = LedgerDataSource.Create(await cluster.CreateDatabaseAsync("pending", Cancel));
         var migrator = new SchemaMigrator(dataSource, LedgerMigrations.All);
 
         Assert.Equal(LedgerMigrations.All.Count, (await migrator.PendingAsync(Cancel)).Count);
@@ -36,7 +36,7 @@ public sealed class SchemaMigratorTests(PostgresCluster cluster)
     [Fact]
     public async Task A_failing_migration_leaves_the_schema_untouched()
     {
-        await using var dataSource = NpgsqlDataSource.Create(await cluster.CreateDatabaseAsync("broken", Cancel));
+        await using var dataSource = LedgerDataSource.Create(await cluster.CreateDatabaseAsync("broken", Cancel));
         Migration[] broken = [.. LedgerMigrations.All, new("ledger", 99, "broken", "CREATE TABLE ledger.oops (; ")];
 
         await Assert.ThrowsAsync<PostgresException>(() => new SchemaMigrator(dataSource, broken).MigrateAsync(Cancel));
