@@ -34,7 +34,7 @@ public sealed class LateCommitTests(TestDatabase database) : StoreTestBase(datab
         Assert.Empty(delivered);
 
         await late.CommitAsync(Cancel);
-        await ReadToEndAsync(checkpoint, delivered);
+        await ReadUntilAsync(checkpoint, delivered, count: 3);
 
         Assert.Equal([lateStream, .. early], delivered.Select(e => e.StreamId));
         Assert.Equal(delivered.Count, delivered.Select(e => e.EventId).Distinct().Count());
@@ -60,12 +60,27 @@ public sealed class LateCommitTests(TestDatabase database) : StoreTestBase(datab
         }
 
         await writing;
-        await ReadToEndAsync(checkpoint, delivered, batchSize: 7);
+        await ReadUntilAsync(checkpoint, delivered, count: 8 * 25, batchSize: 7);
 
         Assert.Equal(8 * 25, delivered.Count);
         Assert.Equal(delivered.Count, delivered.Select(e => e.EventId).Distinct().Count());
         // Within each stream the log keeps version order.
         Assert.All(delivered.GroupBy(e => e.StreamId), stream => Assert.Equal(Enumerable.Range(1, 25).Select(v => (long)v), stream.Select(e => e.Version)));
+    }
+
+    /// <summary>
+    /// Reads until <paramref name="count"/> events have arrived (or 30 s have passed). The reader may stall while
+    /// any writing transaction of the cluster is open — other test classes write in parallel — but never skip:
+    /// what it has not delivered by then it would never deliver.
+    /// </summary>
+    private async Task ReadUntilAsync(LogCheckpoint from, List<RecordedEvent> into, int count, int batchSize = 100)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (into.Count < count && DateTime.UtcNow < deadline)
+        {
+            from = await ReadToEndAsync(from, into, batchSize);
+            await Task.Delay(20, Cancel);
+        }
     }
 
     private async Task<LogCheckpoint> ReadToEndAsync(LogCheckpoint from, List<RecordedEvent> into, int batchSize = 100)
