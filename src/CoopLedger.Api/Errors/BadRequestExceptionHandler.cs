@@ -17,7 +17,6 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
             return false;
         }
 
-        httpContext.Response.StatusCode = badRequest.StatusCode;
         var problem = badRequest.InnerException is JsonException json
             ? new ValidationProblemDetails(new Dictionary<string, string[]>
             {
@@ -25,8 +24,7 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
             })
             { Title = "The request body could not be read." }
             : new ProblemDetails { Title = TitleFor(badRequest.StatusCode), Detail = badRequest.Message };
-        problem.Status = badRequest.StatusCode;
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+        return await problems.TryWriteAsync(httpContext, badRequest.StatusCode, problem, exception);
     }
 
     private static string FieldOf(JsonException json) =>
@@ -34,7 +32,7 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
 
     private static string TitleFor(int status) => status switch
     {
-        StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
+        StatusCodes.Status413PayloadTooLarge => ProblemResponses.BodyTooLarge,
         StatusCodes.Status415UnsupportedMediaType => "The request body must be JSON.",
         _ => "The request could not be read.",
     };

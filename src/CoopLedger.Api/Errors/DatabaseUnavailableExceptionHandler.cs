@@ -18,18 +18,9 @@ internal sealed class DatabaseUnavailableExceptionHandler(IProblemDetailsService
             return false;
         }
 
-        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = "2";
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "The database is unavailable; retry shortly.",
-            },
-        });
+        return await problems.TryWriteAsync(
+            httpContext, StatusCodes.Status503ServiceUnavailable, new ProblemDetails { Title = "The database is unavailable; retry shortly." }, exception);
     }
 
     private static bool IsUnavailable(Exception exception) => exception switch

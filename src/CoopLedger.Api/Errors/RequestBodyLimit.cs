@@ -20,16 +20,10 @@ internal sealed class RequestBodyLimit(RequestDelegate next, IConfiguration conf
 
         if (context.Request.ContentLength > _maxBytes)
         {
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            await problems.WriteAsync(new ProblemDetailsContext
+            await problems.TryWriteAsync(context, StatusCodes.Status413PayloadTooLarge, new ProblemDetails
             {
-                HttpContext = context,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = StatusCodes.Status413PayloadTooLarge,
-                    Title = "The request body is too large.",
-                    Detail = $"Bodies are limited to {_maxBytes} bytes.",
-                },
+                Title = ProblemResponses.BodyTooLarge,
+                Detail = $"Bodies are limited to {_maxBytes} bytes.",
             });
             return;
         }
