@@ -2,6 +2,7 @@ using CoopLedger.Api.Documentation;
 using CoopLedger.Api.Errors;
 using CoopLedger.Api.Health;
 using CoopLedger.Api.Hosting;
+using CoopLedger.Api.Partnerships;
 using CoopLedger.Api.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,11 +11,13 @@ builder.AddCoopLedgerTelemetry();
 builder.Services.AddCoopLedgerProblemDetails();
 builder.Services.AddCoopLedgerHealthChecks();
 builder.Services.AddCoopLedgerOpenApi();
+builder.Services.AddPartnerships();
 
 var app = builder.Build();
 app.UseCoopLedgerProblemDetails();
 app.MapCoopLedgerHealth();
 app.MapCoopLedgerOpenApi();
+app.MapPartnerships();
 await app.RunAsync();
 
 /// <summary>The service's entry point; public so that integration tests can host it.</summary>

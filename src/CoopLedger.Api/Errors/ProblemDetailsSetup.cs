@@ -14,6 +14,7 @@ public static class ProblemDetailsSetup
             context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<DomainExceptionHandler>();
         services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         // Make model binding throw on a malformed body so that the handler above can name the field at fault;
         // by default it would answer a bare 400 outside Development.

@@ -1,3 +1,4 @@
+using CoopLedger.Api.Commands;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Hosting;
 using CoopLedger.EventStore.Schema;
@@ -17,7 +18,7 @@ public static class DatabaseSetup
         var services = builder.Services;
         var endpoint = new DatabaseEndpoint(builder.Configuration.GetConnectionString(ConnectionStringName));
         services.AddSingleton(endpoint);
-        services.AddSingleton<IEnumerable<Migration>>(LedgerMigrations.All);
+        services.AddSingleton<IEnumerable<Migration>>([.. LedgerMigrations.All, .. ApiMigrations.All]);
 
         // Hosted services start in registration order: the cluster first, then the migrations, then Kestrel.
         if (endpoint.IsEmbedded)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CoopLedger.EventStore.Appending;
 using CoopLedger.EventStore.Events;
 using CoopLedger.EventStore.Telemetry;
+using Npgsql;
 
 namespace CoopLedger.EventStore.Aggregates;
 
@@ -21,9 +22,15 @@ public sealed class AggregateHandler<TState>(
     /// <see cref="StreamVersionConflictException"/>); without it, a conflict with a concurrent writer is resolved
     /// by reloading and deciding again, so only a real refusal by <paramref name="decide"/> reaches the caller.
     /// </summary>
+    /// <param name="streamId">The stream.</param>
+    /// <param name="expectedVersion">The version the client saw, or null to decide on whatever is current.</param>
+    /// <param name="decide">The pure decision, given the folded state and its version.</param>
+    /// <param name="metadata">Who, why, correlation.</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    /// <param name="beforeCommit">Work that must commit or roll back with the events (e.g. an idempotency record).</param>
     public async Task<HandledCommand<TState>> HandleAsync(
         Guid streamId, long? expectedVersion, Func<TState, long, IReadOnlyList<NewEvent>> decide, AppendMetadata metadata,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Func<NpgsqlConnection, HandledCommand<TState>, CancellationToken, Task>? beforeCommit = null)
     {
         ArgumentNullException.ThrowIfNull(decide);
         using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.handle_command");
@@ -32,7 +39,7 @@ public sealed class AggregateHandler<TState>(
         {
             try
             {
-                return await HandleOnceAsync(streamId, expectedVersion, decide, metadata, cancellationToken).ConfigureAwait(false);
+                return await HandleOnceAsync(streamId, expectedVersion, decide, metadata, beforeCommit, cancellationToken).ConfigureAwait(false);
             }
             catch (StreamVersionConflictException) when (expectedVersion is null && attempt < MaxAttempts)
             {
@@ -46,7 +53,7 @@ public sealed class AggregateHandler<TState>(
 
     private async Task<HandledCommand<TState>> HandleOnceAsync(
         Guid streamId, long? expectedVersion, Func<TState, long, IReadOnlyList<NewEvent>> decide, AppendMetadata metadata,
-        CancellationToken cancellationToken)
+        Func<NpgsqlConnection, HandledCommand<TState>, CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
     {
         await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -59,15 +66,18 @@ public sealed class AggregateHandler<TState>(
 
         var state = Fold(history);
         var events = decide(state, loadedVersion);
-        if (events.Count == 0)
+        var append = events.Count == 0
+            ? new AppendResult(streamId, loadedVersion, history.Count == 0 ? 0 : history[^1].Position, false)
+            : await store.AppendAsync(
+                connection, streamId, streamType, ExpectedVersion.Exactly(loadedVersion), events, metadata, cancellationToken).ConfigureAwait(false);
+        var handled = new HandledCommand<TState>(state, append, events);
+        if (beforeCommit is not null)
         {
-            return new HandledCommand<TState>(state, new AppendResult(streamId, loadedVersion, history.Count == 0 ? 0 : history[^1].Position, false), []);
+            await beforeCommit(connection, handled, cancellationToken).ConfigureAwait(false);
         }
 
-        var result = await store.AppendAsync(
-            connection, streamId, streamType, ExpectedVersion.Exactly(loadedVersion), events, metadata, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         store.Signal.Raise();
-        return new HandledCommand<TState>(state, result, events);
+        return handled;
     }
 }

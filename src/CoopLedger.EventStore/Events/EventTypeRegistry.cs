@@ -20,14 +20,18 @@ public sealed class EventTypeRegistry
     public JsonSerializerOptions Options { get; }
 
     /// <summary>Maps <typeparamref name="T"/> to a stable name at its current schema version.</summary>
-    public EventTypeRegistry Register<T>(string name, int schemaVersion = 1)
+    public EventTypeRegistry Register<T>(string name, int schemaVersion = 1) => Register(typeof(T), name, schemaVersion);
+
+    /// <summary>Maps a CLR type to a stable name at its current schema version.</summary>
+    public EventTypeRegistry Register(Type clrType, string name, int schemaVersion = 1)
     {
+        ArgumentNullException.ThrowIfNull(clrType);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentOutOfRangeException.ThrowIfLessThan(schemaVersion, 1);
-        var type = new EventType(name, schemaVersion, typeof(T));
-        if (!_byName.TryAdd(name, type) || !_byClrType.TryAdd(typeof(T), type))
+        var type = new EventType(name, schemaVersion, clrType);
+        if (!_byName.TryAdd(name, type) || !_byClrType.TryAdd(clrType, type))
         {
-            throw new InvalidOperationException($"Event type {name} ({typeof(T).Name}) is registered twice.");
+            throw new InvalidOperationException($"Event type {name} ({clrType.Name}) is registered twice.");
         }
 
         return this;

@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using CoopLedger.Domain.Partnerships.Registration;
+using CoopLedger.Domain.ReferenceData;
+
+namespace CoopLedger.Api.Commands;
+
+/// <summary>
+/// Collects what is wrong with a request, field by field (JSON paths such as <c>frenchAuthorities[0].siren</c>),
+/// so that one 400 answer names every field at fault.
+/// </summary>
+public sealed partial class RequestErrors
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    /// <summary>Whether anything is wrong.</summary>
+    public bool Any => _errors.Count > 0;
+
+    /// <summary>The errors, as problem details carry them.</summary>
+    public Dictionary<string, string[]> ByField => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+
+    /// <summary>Records an error for a field.</summary>
+    public void Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var messages))
+        {
+            _errors[field] = messages = [];
+        }
+
+        messages.Add(message);
+    }
+
+    /// <summary>A required value; records an error when missing.</summary>
+    public T Required<T>(T? value, string field) where T : struct
+    {
+        if (value is null)
+        {
+            Add(field, "This field is required.");
+        }
+
+        return value.GetValueOrDefault();
+    }
+
+    /// <summary>A required, non-blank text of at most <paramref name="maxLength"/> characters.</summary>
+    public string Text(string? value, string field, int maxLength = 500)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            Add(field, "This field is required.");
+            return "";
+        }
+
+        return Optional(value, field, maxLength)!;
+    }
+
+    /// <summary>An optional text of at most <paramref name="maxLength"/> characters (blank counts as absent).</summary>
+    public string? Optional(string? value, string field, int maxLength = 2000)
+    {
+        if (value is not null && value.Length > maxLength)
+        {
+            Add(field, $"At most {maxLength} characters.");
+        }
+
+        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+
+    /// <summary>A required enumeration value given by its exact name.</summary>
+    public TEnum Enum<TEnum>(string? value, string field) where TEnum : struct, Enum
+    {
+        if (value is not null && System.Enum.GetNames<TEnum>().Contains(value, StringComparer.Ordinal))
+        {
+            return System.Enum.Parse<TEnum>(value);
+        }
+
+        Add(field, value is null
+            ? "This field is required."
+            : $"'{value}' is not one of: {string.Join(", ", System.Enum.GetNames<TEnum>())}.");
+        return default;
+    }
+
+    /// <summary>An ISO 3166-1 alpha-2 country code from the IATI list.</summary>
+    public string Country(string? value, string field)
+    {
+        if (!Countries.IsKnown(value))
+        {
+            Add(field, value is null ? "This field is required." : $"'{value}' is not an ISO 3166-1 alpha-2 country code (e.g. \"TN\").");
+        }
+
+        return value ?? "";
+    }
+
+    /// <summary>A SIREN: nine digits with a valid Luhn check digit.</summary>
+    public string Siren(string? value, string field)
+    {
+        if (!Domain.Partnerships.Registration.Siren.IsValid(value))
+        {
+            Add(field, value is null ? "This field is required." : $"'{value}' is not a valid SIREN (nine digits with a Luhn check digit).");
+        }
+
+        return value ?? "";
+    }
+
+    /// <summary>Money in euros as a string with two decimals, e.g. "17100.00".</summary>
+    public decimal Money(string? value, string field)
+    {
+        if (value is not null && MoneyFormat().IsMatch(value))
+        {
+            return decimal.Parse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+        }
+
+        Add(field, value is null ? "This field is required." : $"'{value}' is not an amount in euros with two decimals, e.g. \"17100.00\".");
+        return 0;
+    }
+
+    /// <summary>Optional money.</summary>
+    public decimal? OptionalMoney(string? value, string field) => value is null ? null : Money(value, field);
+
+    /// <summary>A year within the ledger's range.</summary>
+    public int Year(int? value, string field)
+    {
+        if (value is < Domain.Partnerships.Years.First or > Domain.Partnerships.Years.Last)
+        {
+            Add(field, $"A year from {Domain.Partnerships.Years.First} to {Domain.Partnerships.Years.Last}.");
+        }
+
+        return Required(value, field);
+    }
+
+    /// <summary>A three-level theme path, when given.</summary>
+    public ThemePath? Theme(IReadOnlyList<string>? labels, string field)
+    {
+        if (labels is null)
+        {
+            return null;
+        }
+
+        if (labels.Count is < 1 or > 3 || labels.Any(string.IsNullOrWhiteSpace))
+        {
+            Add(field, "One to three non-blank labels: theme, sub-theme, sub-sub-theme.");
+        }
+
+        return new ThemePath([.. labels]);
+    }
+
+    /// <summary>Reads a required, non-empty list element by element, naming each element's path (<c>field[i]</c>).</summary>
+    public IEnumerable<TOut> Each<TIn, TOut>(IReadOnlyList<TIn?>? items, string field, Func<TIn, string, TOut> read)
+    {
+        if (items is null || items.Count == 0)
+        {
+            Add(field, "At least one is required.");
+            yield break;
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is { } item)
+            {
+                yield return read(item, $"{field}[{i}]");
+            }
+            else
+            {
+                Add($"{field}[{i}]", "This element is required.");
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^-?\d{1,13}\.\d{2}$", RegexOptions.CultureInvariant)]
+    private static partial Regex MoneyFormat();
+}

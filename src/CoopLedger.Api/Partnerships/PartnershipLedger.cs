@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CoopLedger.Domain.Partnerships;
+using CoopLedger.EventStore;
+using CoopLedger.EventStore.Aggregates;
+using CoopLedger.EventStore.Events;
+using CoopLedger.EventStore.GlobalLog;
+using Npgsql;
+
+namespace CoopLedger.Api.Partnerships;
+
+/// <summary>The partnership streams: the event registry, the store and the aggregate handler, wired once.</summary>
+public static class PartnershipLedger
+{
+    /// <summary>
+    /// How events are stored: camelCase, enumerations by name (a stored number would change meaning if an
+    /// enumeration were reordered), dates as ISO 8601.
+    /// </summary>
+    public static JsonSerializerOptions EventJson { get; } = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>The registry of every partnership event under its stable name.</summary>
+    public static EventTypeRegistry CreateRegistry() =>
+        PartnershipEventTypes.All.Aggregate(new EventTypeRegistry(EventJson), (registry, e) => registry.Register(e.Type, e.Name, e.SchemaVersion));
+
+    /// <summary>Registers the store and the handler.</summary>
+    public static IServiceCollection AddPartnershipLedger(this IServiceCollection services)
+    {
+        services.AddSingleton(CreateRegistry());
+        services.AddSingleton(provider => new AppendSignal(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton(provider => new PostgresEventStore(
+            provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<EventTypeRegistry>(), provider.GetRequiredService<AppendSignal>()));
+        services.AddSingleton(provider => new AggregateHandler<PartnershipState>(
+            provider.GetRequiredService<PostgresEventStore>(), PartnershipEventTypes.StreamType, PartnershipState.Initial,
+            (state, recorded) => PartnershipEvolution.Evolve(state, recorded.Data)));
+        return services;
+    }
+}

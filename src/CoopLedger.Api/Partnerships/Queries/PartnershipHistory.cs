@@ -1,0 +1,35 @@
+using CoopLedger.Domain.Partnerships;
+using CoopLedger.EventStore;
+using CoopLedger.EventStore.Reading;
+
+namespace CoopLedger.Api.Partnerships.Queries;
+
+/// <summary>A partnership folded as of an effective date and as known at a recorded instant.</summary>
+public sealed record PartnershipAsOf(PartnershipState State, long Version, DateOnly AsOf, DateTimeOffset KnownAt);
+
+/// <summary>Folds a partnership's stream for a query, on both time axes.</summary>
+public sealed class PartnershipHistory(PostgresEventStore store, TimeProvider clock)
+{
+    /// <summary>
+    /// The events recorded by <paramref name="knownAt"/> and effective by the end of <paramref name="asOf"/>, in
+    /// effective order (version breaking ties). The registration always counts: it says the partnership exists,
+    /// whatever date it was entered with. Null when no such partnership is known.
+    /// </summary>
+    public async Task<PartnershipAsOf?> LoadAsync(Guid id, DateOnly? asOf, DateTimeOffset? knownAt, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var day = asOf ?? DateOnly.FromDateTime(now.UtcDateTime);
+        var known = knownAt ?? now;
+        var endOfDay = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var events = await store.ReadStreamAsync(id, new StreamReadOptions { RecordedAtOrBefore = known, InEffectiveOrder = true }, cancellationToken);
+        var registration = events.FirstOrDefault(e => e.Version == 1);
+        if (registration is null)
+        {
+            return null;
+        }
+
+        var effective = events.Where(e => e.Version != 1 && e.EffectiveAt < endOfDay).ToList();
+        var state = PartnershipEvolution.Fold([registration.Data, .. effective.Select(e => e.Data)]);
+        return new PartnershipAsOf(state, events.Max(e => e.Version), day, known);
+    }
+}
