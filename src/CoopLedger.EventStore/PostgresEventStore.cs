@@ -99,6 +99,17 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
         return result;
     }
 
+    /// <summary>
+    /// Locks an existing stream's row until the caller's transaction ends, so that concurrent writers of the same
+    /// stream take turns instead of conflicting. A stream that does not exist yet is not locked.
+    /// </summary>
+    public static async Task LockStreamAsync(NpgsqlConnection connection, Guid streamId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT 1 FROM ledger.streams WHERE stream_id = $1 FOR UPDATE", connection);
+        command.Parameters.Add(new() { Value = streamId });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Reads a stream forward, optionally bounded by version and on both time axes.</summary>
     public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(Guid streamId, StreamReadOptions? options, CancellationToken cancellationToken)
     {

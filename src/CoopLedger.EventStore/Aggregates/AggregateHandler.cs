@@ -19,8 +19,9 @@ public sealed class AggregateHandler<TState>(
 
     /// <summary>
     /// Handles one command. With <paramref name="expectedVersion"/> the client's view must be current (else a
-    /// <see cref="StreamVersionConflictException"/>); without it, a conflict with a concurrent writer is resolved
-    /// by reloading and deciding again, so only a real refusal by <paramref name="decide"/> reaches the caller.
+    /// <see cref="StreamVersionConflictException"/>); without it, the command waits its turn on the stream's lock
+    /// (and, should two commands create a stream at once, reloads and decides again), so only a real refusal by
+    /// <paramref name="decide"/> reaches the caller.
     /// </summary>
     /// <param name="streamId">The stream.</param>
     /// <param name="expectedVersion">The version the client saw, or null to decide on whatever is current.</param>
@@ -57,6 +58,14 @@ public sealed class AggregateHandler<TState>(
     {
         await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (expectedVersion is null)
+        {
+            // Without a version from the client, concurrent commands on one stream take turns on its row lock rather
+            // than racing and retrying: every one decides on the latest state. (The retry remains for a stream
+            // that two commands create at once.)
+            await PostgresEventStore.LockStreamAsync(connection, streamId, cancellationToken).ConfigureAwait(false);
+        }
+
         var history = await store.ReadStreamAsync(connection, streamId, null, cancellationToken).ConfigureAwait(false);
         var loadedVersion = history.Count == 0 ? 0 : history[^1].Version;
         if (expectedVersion is long expected && expected != loadedVersion)

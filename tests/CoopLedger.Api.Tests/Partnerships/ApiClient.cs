@@ -1,0 +1,40 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace CoopLedger.Api.Tests.Partnerships;
+
+/// <summary>Sends commands and queries as an officer's client would, and reads the answers.</summary>
+internal sealed class ApiClient(HttpClient http)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public HttpClient Http => http;
+
+    public async Task<JsonElement> PostAsync(string path, object body, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var response = await http.PostAsJsonAsync(new Uri(path, UriKind.Relative), body, Cancel);
+        var text = await response.Content.ReadAsStringAsync(Cancel);
+        Assert.True(expected == response.StatusCode, $"{path}: expected {expected}, got {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public async Task<JsonElement> GetAsync(string path)
+    {
+        var response = await http.GetAsync(new Uri(path, UriKind.Relative), Cancel);
+        var text = await response.Content.ReadAsStringAsync(Cancel);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public static object Registration(string title = "Saint-Étienne – Monastir") => new
+    {
+        title,
+        form = "DecentralisedCooperation",
+        frenchAuthorities = new[] { new { siren = "214202186", name = "Saint-Étienne", kind = "Commune" } },
+        foreignPartners = new[] { new { name = "Monastir", country = "TN", kind = "Commune" } },
+        primaryTheme = new[] { "Economie durable", "Attractivité des territoires", "Pôles de compétitivité, clusters, filières" },
+        effectiveAt = "2009-01-01",
+        reason = "Entered from the Atlas of decentralised cooperation",
+    };
+}
