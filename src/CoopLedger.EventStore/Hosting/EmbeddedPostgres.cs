@@ -142,6 +142,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             return (await File.ReadAllTextAsync(passwordFile, cancellationToken).ConfigureAwait(false)).Trim();
         }
 
+        // A folder made by someone else (mktemp -d gives mode 700) must be open to the account that runs the server.
+        await account.TakeOwnershipAsync(root, cancellationToken).ConfigureAwait(false);
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
         await WritePrivateFileAsync(passwordFile, password, cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(dataDirectory);

@@ -75,6 +75,22 @@ public sealed class EmbeddedPostgresTests
     }
 
     [Fact]
+    public async Task A_data_folder_created_private_beforehand_is_used()
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"coopledger-private-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        try
+        {
+            await using var cluster = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = root, Durable = false }, Cancel);
+            await ExecuteAsync(cluster.ConnectionString, "SELECT 1");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Missing_server_programs_are_reported_with_how_to_install_them()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"no-postgres-here-{Guid.NewGuid():N}");
