@@ -1,3 +1,5 @@
+using Microsoft.OpenApi;
+
 namespace CoopLedger.Api.Documentation;
 
 /// <summary>The generated OpenAPI document at <c>/openapi/v1.json</c> and Swagger UI over it at <c>/swagger</c>.</summary>
@@ -5,12 +7,21 @@ public static class OpenApiSetup
 {
     /// <summary>Registers the document generator.</summary>
     public static IServiceCollection AddCoopLedgerOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi("v1", options => options.AddSchemaTransformer<OneOfSchemaTransformer>().AddOperationTransformer<ExampleTransformer>().AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "CoopLedger";
             document.Info.Version = "v1";
             document.Info.Description =
                 "The auditable history of decentralised-cooperation partnerships between French local authorities and their foreign partners.";
+            document.Info.License = new OpenApiLicense { Name = "Proprietary" };
+            // The generator adds the request's own base URL with a trailing slash; clients use their own base.
+            document.Servers = [new OpenApiServer { Url = "http://localhost:5080" }];
+            // Every route is open until authentication lands (issue 7): an empty requirement says so explicitly.
+            document.Security = [new OpenApiSecurityRequirement()];
+            document.Tags = new HashSet<OpenApiTag>
+            {
+                new() { Name = "Partnerships", Description = "Commands that record a partnership's history, and its state at any date." },
+            };
             return Task.CompletedTask;
         }));
 

@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
 using CoopLedger.Api.Commands;
 using CoopLedger.Api.Partnerships.ActionPlan;
 using CoopLedger.Api.Partnerships.Conventions;
@@ -13,6 +15,10 @@ namespace CoopLedger.Api.Partnerships;
 /// <summary>Every partnership route of contract v1, by feature.</summary>
 public static class PartnershipEndpoints
 {
+    private static readonly int[] CommandFailures = [409, 412, 413, 422];
+    private static readonly string[] ProblemJson = ["application/problem+json"];
+    private static readonly string[] Json = ["application/json"];
+
     /// <summary>Registers what the routes need.</summary>
     public static IServiceCollection AddPartnerships(this IServiceCollection services)
     {
@@ -29,7 +35,29 @@ public static class PartnershipEndpoints
     /// <summary>Maps <c>/api/partnerships</c>.</summary>
     public static WebApplication MapPartnerships(this WebApplication app)
     {
-        app.MapGroup("/api/partnerships").WithTags("Partnerships")
+        var partnerships = app.MapGroup("/api/partnerships").WithTags("Partnerships")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        // Commands can also be refused (409), be stale (412), too large (413) or reuse a key (422).
+        // Finally: after each route's own metadata, so that a route documenting its own success (201) keeps it.
+        ((IEndpointConventionBuilder)partnerships).Finally(endpoint =>
+        {
+            if (!endpoint.Metadata.OfType<HttpMethodMetadata>().Any(m => m.HttpMethods.Contains(HttpMethods.Post)))
+            {
+                return;
+            }
+
+            foreach (var status in CommandFailures)
+            {
+                endpoint.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(ProblemDetails), ProblemJson));
+            }
+
+            if (!endpoint.Metadata.OfType<IProducesResponseTypeMetadata>().Any(m => m.StatusCode is >= 200 and < 300))
+            {
+                endpoint.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(CommandResponse), Json));
+            }
+        });
+        partnerships
             .MapRegistration()
             .MapConventions()
             .MapActionPlan()

@@ -4,13 +4,13 @@ using CoopLedger.Domain.Partnerships.Conventions;
 namespace CoopLedger.Api.Partnerships.Conventions;
 
 /// <summary>Sign a convention.</summary>
-public sealed record SignConventionBody(DateOnly? SignedOn, DateOnly? ValidFrom, DateOnly? ValidTo, string? Title) : CommandBody;
+public sealed record SignConventionBody(DateOnly? SignedOn, DateOnly? ValidFrom, DateOnly? ValidTo = null, string? Title = null) : CommandBody;
 
 /// <summary>Renew a convention.</summary>
 public sealed record RenewConventionBody(DateOnly? SignedOn, DateOnly? ValidFrom, DateOnly? ValidTo) : CommandBody;
 
 /// <summary>Amend a convention.</summary>
-public sealed record AmendConventionBody(DateOnly? SignedOn, string? Summary, DateOnly? ValidTo) : CommandBody;
+public sealed record AmendConventionBody(DateOnly? SignedOn, string? Summary, DateOnly? ValidTo = null) : CommandBody;
 
 /// <summary>Conventions: signature, renewals, amendments. Effective by default on the signature date.</summary>
 public static class ConventionEndpoints

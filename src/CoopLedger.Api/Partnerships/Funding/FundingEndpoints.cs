@@ -1,17 +1,18 @@
 using CoopLedger.Api.Commands;
+using CoopLedger.Api.Documentation;
 using CoopLedger.Domain.Partnerships.Funding;
 
 namespace CoopLedger.Api.Partnerships.Funding;
 
 /// <summary>A funder.</summary>
-public sealed record FunderBody(string? Name, string? Kind);
+public sealed record FunderBody(string? Name, [property: OneOf(typeof(FunderKind))] string? Kind);
 
 /// <summary>Commit funding; amounts are strings in euros with two decimals.</summary>
 public sealed record CommitFundingBody(
-    FunderBody? Funder, string? Amount, int? Year, string? Mechanism, string? OnePercentWaterAmount, bool? InKind) : CommandBody;
+    FunderBody? Funder, string? Amount, int? Year, [property: OneOf(typeof(FundingMechanism))] string? Mechanism, string? OnePercentWaterAmount = null, bool? InKind = null) : CommandBody;
 
 /// <summary>Revise a funding line.</summary>
-public sealed record ReviseFundingBody(string? Amount, string? OnePercentWaterAmount) : CommandBody;
+public sealed record ReviseFundingBody(string? Amount, string? OnePercentWaterAmount = null) : CommandBody;
 
 /// <summary>Funding: commitments, revisions, withdrawals.</summary>
 public static class FundingEndpoints

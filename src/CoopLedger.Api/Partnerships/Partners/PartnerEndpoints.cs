@@ -1,11 +1,12 @@
 using CoopLedger.Api.Commands;
+using CoopLedger.Api.Documentation;
 using CoopLedger.Api.Partnerships.ActionPlan;
 using CoopLedger.Domain.Partnerships.Partners;
 
 namespace CoopLedger.Api.Partnerships.Partners;
 
 /// <summary>A partner joins.</summary>
-public sealed record JoinPartnerBody(string? Name, string? Kind, string? Country, string? Siren) : CommandBody;
+public sealed record JoinPartnerBody(string? Name, [property: OneOf(typeof(PartnerKind))] string? Kind, string? Country = null, string? Siren = null) : CommandBody;
 
 /// <summary>Partners joining and leaving.</summary>
 public static class PartnerEndpoints

@@ -1,21 +1,22 @@
 using CoopLedger.Api.Commands;
+using CoopLedger.Api.Documentation;
 using CoopLedger.Domain.Partnerships.Registration;
 
 namespace CoopLedger.Api.Partnerships.Registration;
 
 /// <summary>A French local authority in a registration.</summary>
-public sealed record FrenchAuthorityBody(string? Siren, string? Name, string? Kind);
+public sealed record FrenchAuthorityBody(string? Siren, string? Name, [property: OneOf(typeof(AuthorityKind))] string? Kind = null);
 
 /// <summary>A foreign local authority in a registration.</summary>
-public sealed record ForeignPartnerBody(string? Name, string? Country, string? Kind);
+public sealed record ForeignPartnerBody(string? Name, string? Country, string? Kind = null);
 
 /// <summary>Register a partnership.</summary>
 public sealed record RegisterPartnershipBody(
     string? Title,
-    string? Form,
+    [property: OneOf(typeof(PartnershipForm))] string? Form,
     IReadOnlyList<FrenchAuthorityBody>? FrenchAuthorities,
     IReadOnlyList<ForeignPartnerBody>? ForeignPartners,
-    IReadOnlyList<string>? PrimaryTheme) : CommandBody;
+    IReadOnlyList<string>? PrimaryTheme = null) : CommandBody;
 
 /// <summary><c>POST /api/partnerships</c>.</summary>
 public static class RegistrationEndpoints
@@ -39,6 +40,7 @@ public static class RegistrationEndpoints
                 errors.Theme(body.PrimaryTheme, "primaryTheme"));
             return commands.ExecuteAsync(http, new CommandSpec(id, body, errors, (state, _) => command.Decide(state)) { CreatesPartnership = true });
         })
+        .Produces<CommandResponse>(StatusCodes.Status201Created)
         .WithName("RegisterPartnership")
         .WithSummary("Register a partnership")
         .WithDescription("Records PartnershipRegistered; answers 201 with the new id and a Location.");
