@@ -1,3 +1,4 @@
+using CoopLedger.Api.Demo;
 using CoopLedger.Api.Documentation;
 using CoopLedger.Api.Errors;
 using CoopLedger.Api.Health;
@@ -18,6 +19,12 @@ app.UseCoopLedgerProblemDetails();
 app.MapCoopLedgerHealth();
 app.MapCoopLedgerOpenApi();
 app.MapPartnerships();
+if (args is [SeedDemo.Verb, ..])
+{
+    await SeedDemo.RunAsync(app);
+    return;
+}
+
 await app.RunAsync();
 
 /// <summary>The service's entry point; public so that integration tests can host it.</summary>

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace CoopLedger.Api.Demo;
+
+/// <summary>
+/// <c>dotnet run --project src/CoopLedger.Api -- seed-demo</c>: starts the service, enters the demo histories
+/// through its own HTTP API (the real command path, with their real dates), prints where to look, and stops.
+/// </summary>
+public static partial class SeedDemo
+{
+    /// <summary>The command-line word that selects this mode.</summary>
+    public const string Verb = "seed-demo";
+
+    /// <summary>Seeds and stops.</summary>
+    public static async Task RunAsync(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        using var http = new HttpClient { BaseAddress = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal)) };
+        var client = new DemoClient(http);
+        var monastir = await MonastirHistory.EnterAsync(client, app.Lifetime.ApplicationStopping);
+        var others = await OtherDemoHistories.EnterAsync(client, app.Lifetime.ApplicationStopping);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SeedDemo));
+        foreach (var path in others.Prepend(monastir))
+        {
+            LogSeeded(logger, path);
+        }
+
+        await app.StopAsync();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo partnership entered: {Path}")]
+    private static partial void LogSeeded(ILogger logger, string path);
+}
