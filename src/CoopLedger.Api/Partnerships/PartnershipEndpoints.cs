@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using CoopLedger.Api.Commands;
 using CoopLedger.Api.Partnerships.ActionPlan;
 using CoopLedger.Api.Partnerships.Conventions;
+using CoopLedger.Api.Partnerships.Corrections;
 using CoopLedger.Api.Partnerships.Funding;
 using CoopLedger.Api.Partnerships.Lifecycle;
 using CoopLedger.Api.Partnerships.Partners;
@@ -64,7 +65,9 @@ public static class PartnershipEndpoints
             .MapPartners()
             .MapFunding()
             .MapLifecycle()
-            .MapPartnershipQueries();
+            .MapCorrections()
+            .MapPartnershipQueries()
+            .MapHistory();
         return app;
     }
 }

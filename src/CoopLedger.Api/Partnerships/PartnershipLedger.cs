@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CoopLedger.Api.Partnerships.Corrections;
 using CoopLedger.Domain.Partnerships;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Aggregates;
@@ -31,7 +32,8 @@ public static class PartnershipLedger
             provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<EventTypeRegistry>(), provider.GetRequiredService<AppendSignal>()));
         services.AddSingleton(provider => new AggregateHandler<PartnershipState>(
             provider.GetRequiredService<PostgresEventStore>(), PartnershipEventTypes.StreamType, PartnershipState.Initial,
-            (state, recorded) => PartnershipEvolution.Evolve(state, recorded.Data)));
+            (state, recorded) => PartnershipEvolution.Evolve(state, recorded.Data),
+            history => CorrectedHistory.Apply(history, provider.GetRequiredService<EventTypeRegistry>())));
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using CoopLedger.Domain.Partnerships.ActionPlan;
 using CoopLedger.Domain.Partnerships.Conventions;
+using CoopLedger.Domain.Partnerships.Corrections;
 using CoopLedger.Domain.Partnerships.Funding;
 using CoopLedger.Domain.Partnerships.Lifecycle;
 using CoopLedger.Domain.Partnerships.Partners;
@@ -41,5 +42,6 @@ public static class PartnershipEventTypes
         (typeof(PartnershipResumed), "partnership_resumed", 1),
         (typeof(PartnershipTerminated), "partnership_terminated", 1),
         (typeof(PartnershipCancelled), "partnership_cancelled", 1),
+        (typeof(CorrectionRecorded), "correction_recorded", 1),
     ];
 }

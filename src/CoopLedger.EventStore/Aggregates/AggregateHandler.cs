@@ -11,8 +11,14 @@ namespace CoopLedger.EventStore.Aggregates;
 /// the loaded version as the expected version, all in one transaction.
 /// </summary>
 /// <typeparam name="TState">The folded state.</typeparam>
+/// <param name="store">The store.</param>
+/// <param name="streamType">The type recorded for new streams.</param>
+/// <param name="initial">The state before the first event.</param>
+/// <param name="evolve">How one event changes the state.</param>
+/// <param name="prepare">How a loaded history is read before folding (e.g. corrections applied); as is when null.</param>
 public sealed class AggregateHandler<TState>(
-    PostgresEventStore store, string streamType, TState initial, Func<TState, RecordedEvent, TState> evolve)
+    PostgresEventStore store, string streamType, TState initial, Func<TState, RecordedEvent, TState> evolve,
+    Func<IReadOnlyList<RecordedEvent>, IReadOnlyList<RecordedEvent>>? prepare = null)
 {
     /// <summary>How many times a command without an expected version is decided again after a conflict.</summary>
     public int MaxAttempts { get; init; } = 5;
@@ -50,7 +56,7 @@ public sealed class AggregateHandler<TState>(
     }
 
     /// <summary>Folds a stream's events into the state.</summary>
-    public TState Fold(IEnumerable<RecordedEvent> events) => events.Aggregate(initial, evolve);
+    public TState Fold(IReadOnlyList<RecordedEvent> events) => (prepare?.Invoke(events) ?? events).Aggregate(initial, evolve);
 
     private async Task<HandledCommand<TState>> HandleOnceAsync(
         Guid streamId, long? expectedVersion, Func<TState, long, IReadOnlyList<NewEvent>> decide, AppendMetadata metadata,

@@ -1,3 +1,4 @@
+using CoopLedger.Api.Partnerships.Corrections;
 using CoopLedger.Domain.Partnerships;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Reading;
@@ -11,9 +12,10 @@ public sealed record PartnershipAsOf(PartnershipState State, long Version, DateO
 public sealed class PartnershipHistory(PostgresEventStore store, TimeProvider clock)
 {
     /// <summary>
-    /// The events recorded by <paramref name="knownAt"/> and effective by the end of <paramref name="asOf"/>, in
-    /// effective order (version breaking ties). The registration always counts: it says the partnership exists,
-    /// whatever date it was entered with. Null when no such partnership is known.
+    /// The events recorded by <paramref name="knownAt"/>, corrected by the corrections recorded by then, and
+    /// effective by the end of <paramref name="asOf"/>, folded in effective order (version breaking ties). The
+    /// registration always counts: it says the partnership exists, whatever date it was entered with. Null when no
+    /// such partnership is known.
     /// </summary>
     public async Task<PartnershipAsOf?> LoadAsync(Guid id, DateOnly? asOf, DateTimeOffset? knownAt, CancellationToken cancellationToken)
     {
@@ -21,15 +23,16 @@ public sealed class PartnershipHistory(PostgresEventStore store, TimeProvider cl
         var day = asOf ?? DateOnly.FromDateTime(now.UtcDateTime);
         var known = knownAt ?? now;
         var endOfDay = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var events = await store.ReadStreamAsync(id, new StreamReadOptions { RecordedAtOrBefore = known, InEffectiveOrder = true }, cancellationToken);
-        var registration = events.FirstOrDefault(e => e.Version == 1);
-        if (registration is null)
+        var recorded = await store.ReadStreamAsync(id, new StreamReadOptions { RecordedAtOrBefore = known }, cancellationToken);
+        if (recorded.Count == 0)
         {
             return null;
         }
 
-        var effective = events.Where(e => e.Version != 1 && e.EffectiveAt < endOfDay).ToList();
-        var state = PartnershipEvolution.Fold([registration.Data, .. effective.Select(e => e.Data)]);
-        return new PartnershipAsOf(state, events.Max(e => e.Version), day, known);
+        var corrected = CorrectedHistory.Apply(recorded, store.Types);
+        var effective = corrected.Where(e => e.Version == 1 || e.EffectiveAt < endOfDay)
+            .OrderBy(e => e.Version == 1 ? 0 : 1).ThenBy(e => e.EffectiveAt).ThenBy(e => e.Version);
+        var state = PartnershipEvolution.Fold(effective.Select(e => e.Data));
+        return new PartnershipAsOf(state, recorded[^1].Version, day, known);
     }
 }

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using CoopLedger.Api.Commands;
+using CoopLedger.Domain.Partnerships;
+using CoopLedger.Domain.Partnerships.Corrections;
+using CoopLedger.EventStore;
+
+namespace CoopLedger.Api.Partnerships.Corrections;
+
+/// <summary>Correct a recorded event.</summary>
+public sealed record RecordCorrectionBody(Guid? CorrectsEventId, IReadOnlyDictionary<string, JsonElement>? Changes) : CommandBody;
+
+/// <summary><c>POST /api/partnerships/{id}/corrections</c>.</summary>
+public static class CorrectionEndpoints
+{
+    /// <summary>Maps the route.</summary>
+    public static RouteGroupBuilder MapCorrections(this RouteGroupBuilder partnerships)
+    {
+        partnerships.MapPost("/{id:guid}/corrections", async (Guid id, RecordCorrectionBody body, HttpContext http, CommandExecutor commands, PostgresEventStore store) =>
+        {
+            var errors = new RequestErrors();
+            var target = errors.Required(body.CorrectsEventId, "correctsEventId");
+            errors.Text(body.Reason, "reason");
+            if (body.Changes is not { Count: > 0 })
+            {
+                errors.Add("changes", "At least one corrected field.");
+            }
+            else if (!errors.Any)
+            {
+                await CheckAgainstStreamAsync(id, target, body.Changes, errors, store, http.RequestAborted);
+            }
+
+            var command = new RecordCorrection(target, body.Changes ?? new Dictionary<string, JsonElement>());
+            return await commands.ExecuteAsync(http, new CommandSpec(id, body, errors, (state, _) => command.Decide(state)));
+        })
+        .WithName("RecordCorrection")
+        .WithSummary("Correct a recorded event (CorrectionRecorded)")
+        .WithDescription("changes uses the corrected event's field names and JSON types as its history shows them; "
+            + "effectiveAt corrects when it held. 404 for an event that is not in this partnership's stream, 400 for a field it does not have.");
+        return partnerships;
+    }
+
+    /// <summary>The corrected event must be in this stream, have every changed field, and accept the new values.</summary>
+    private static async Task CheckAgainstStreamAsync(
+        Guid id, Guid target, IReadOnlyDictionary<string, JsonElement> changes, RequestErrors errors, PostgresEventStore store, CancellationToken cancellationToken)
+    {
+        var history = await store.ReadStreamAsync(id, null, cancellationToken);
+        var corrected = history.FirstOrDefault(e => e.EventId == target) ?? throw new EntityNotFoundException("event", target);
+        // A correction's own fields are the values it gives; an ordinary event's are its data, plus when it held.
+        var fields = corrected.Data is CorrectionRecorded earlier
+            ? earlier.Changes.Keys.ToHashSet(StringComparer.Ordinal)
+            : [.. CorrectedHistory.Fields(corrected, store.Types).Select(f => f.Key), CorrectedHistory.EffectiveAt];
+        foreach (var field in changes.Keys.Where(f => !fields.Contains(f)))
+        {
+            errors.Add($"changes.{field}", $"Event {target} ({corrected.Type}) has no field '{field}'.");
+        }
+
+        if (!errors.Any && corrected.Data is not CorrectionRecorded)
+        {
+            try
+            {
+                CorrectedHistory.Corrected(corrected, changes, store.Types);
+            }
+            catch (Exception invalid) when (invalid is JsonException or FormatException or InvalidOperationException)
+            {
+                errors.Add("changes", $"The new values do not fit event {target} ({corrected.Type}): {invalid.Message}");
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+
+namespace CoopLedger.Api.Tests.Partnerships;
+
+/// <summary>Corrections fix a wrong record: old values as known before, new values at every date as known after.</summary>
+public sealed class CorrectionTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_corrected_signature_date_holds_at_every_effective_date_as_known_after_the_correction_only()
+    {
+        var client = new ApiClient(api.CreateClient());
+        var p = $"/api/partnerships/{(await client.PostAsync("/api/partnerships", ApiClient.Registration(), HttpStatusCode.Created)).GetProperty("id").GetString()}";
+        // Recorded as signed in 2015; it was in fact 2012.
+        await client.PostAsync($"{p}/conventions", new { signedOn = "2015-05-04", validFrom = "2015-05-04", validTo = "2018-12-31", reason = "Atlas" });
+        var signature = await EventAsync(client, p, "convention_signed");
+        var beforeCorrection = await NowAsync();
+
+        var corrected = await client.PostAsync($"{p}/corrections", new
+        {
+            correctsEventId = signature.GetProperty("eventId").GetString(),
+            changes = new { signedOn = "2012-05-04", validFrom = "2012-05-04", effectiveAt = "2012-05-04" },
+            reason = "The first signature was in 2012, not 2015",
+        });
+
+        Assert.Equal(3, corrected.GetProperty("version").GetInt64());
+        Assert.Equal("Registered", await StatusAsync(client, $"{p}?asOf=2013-06-30&knownAt={Uri.EscapeDataString(beforeCorrection)}"));
+        Assert.Equal("Active", await StatusAsync(client, $"{p}?asOf=2013-06-30"));
+        var convention = (await client.GetAsync($"{p}?asOf=2013-06-30")).GetProperty("conventions")[0];
+        Assert.Equal("2012-05-04", convention.GetProperty("signedOn").GetString());
+        var history = (await client.GetAsync($"{p}/history")).GetProperty("events");
+        Assert.Equal(["partnership_registered", "convention_signed", "correction_recorded"], history.EnumerateArray().Select(e => e.GetProperty("type").GetString()));
+    }
+
+    [Fact]
+    public async Task A_correction_of_a_correction_gives_the_last_value()
+    {
+        var client = new ApiClient(api.CreateClient());
+        var p = $"/api/partnerships/{(await client.PostAsync("/api/partnerships", ApiClient.Registration(), HttpStatusCode.Created)).GetProperty("id").GetString()}";
+        await client.PostAsync($"{p}/funding", new { funder = new { name = "MEAE", kind = "State" }, amount = "1710.00", year = 2017, mechanism = "MinistryCall", effectiveAt = "2017-02-01", reason = "Atlas" });
+        var funding = await EventAsync(client, p, "funding_committed");
+        await client.PostAsync($"{p}/corrections", new { correctsEventId = funding.GetProperty("eventId").GetString(), changes = new { amount = 17000 }, reason = "typo" });
+        var firstCorrection = await EventAsync(client, p, "correction_recorded");
+
+        await client.PostAsync($"{p}/corrections", new { correctsEventId = firstCorrection.GetProperty("eventId").GetString(), changes = new { amount = 17100 }, reason = "typo again" });
+
+        var line = (await client.GetAsync($"{p}?asOf=2017-12-31")).GetProperty("funding")[0];
+        Assert.Equal("17100.00", line.GetProperty("amount").GetString());
+    }
+
+    [Fact]
+    public async Task Correcting_an_unknown_event_is_404_and_a_field_the_event_lacks_is_400_and_neither_writes()
+    {
+        var client = new ApiClient(api.CreateClient());
+        var p = $"/api/partnerships/{(await client.PostAsync("/api/partnerships", ApiClient.Registration(), HttpStatusCode.Created)).GetProperty("id").GetString()}";
+        var registration = await EventAsync(client, p, "partnership_registered");
+        var before = await CountEventsAsync();
+
+        var unknown = await client.Http.PostAsJsonAsync(new Uri($"{p}/corrections", UriKind.Relative),
+            new { correctsEventId = Guid.NewGuid(), changes = new { title = "x" }, reason = "r" }, Cancel);
+        var noSuchField = await client.Http.PostAsJsonAsync(new Uri($"{p}/corrections", UriKind.Relative),
+            new { correctsEventId = registration.GetProperty("eventId").GetString(), changes = new { budget = 12 }, reason = "r" }, Cancel);
+
+        await Problems.ReadAsync(unknown, HttpStatusCode.NotFound);
+        var errors = (await Problems.ReadAsync(noSuchField, HttpStatusCode.BadRequest)).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("changes.budget", out _), errors.ToString());
+        Assert.Equal(before, await CountEventsAsync());
+    }
+
+    private static async Task<JsonElement> EventAsync(ApiClient client, string p, string type) =>
+        (await client.GetAsync($"{p}/history")).GetProperty("events").EnumerateArray().Last(e => e.GetProperty("type").GetString() == type);
+
+    private static async Task<string?> StatusAsync(ApiClient client, string path) => (await client.GetAsync(path)).GetProperty("status").GetString();
+
+    private async Task<string> NowAsync()
+    {
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync(Cancel);
+        await using var now = new NpgsqlCommand("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')", connection);
+        return (string)(await now.ExecuteScalarAsync(Cancel))!;
+    }
+
+    private async Task<long> CountEventsAsync()
+    {
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync(Cancel);
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM ledger.events", connection);
+        return (long)(await count.ExecuteScalarAsync(Cancel))!;
+    }
+}
