@@ -17,6 +17,7 @@ internal sealed class ExampleTransformer : IOpenApiOperationTransformer
               "effectiveAt": "2009-01-01", "reason": "First exchanges, entered from the Atlas" }
             """,
         ["SignConvention"] = """{ "signedOn": "2012-05-04", "validFrom": "2012-05-04", "validTo": "2015-12-31", "title": "Convention de coopération", "reason": "Entered from the Atlas" }""",
+        ["AssignTheme"] = """{ "theme": [ "Education, formation", "Formation professionnelle" ], "priority": 1 }""",
         ["RenewConvention"] = """{ "signedOn": "2015-12-10", "validFrom": "2016-01-01", "validTo": "2018-12-31", "reason": "Renewal for three years" }""",
         ["AmendConvention"] = """{ "signedOn": "2017-06-01", "summary": "La Voix de l'Enfant joins the convention", "reason": "Avenant n°1" }""",
         ["AdoptActionPlan"] = """

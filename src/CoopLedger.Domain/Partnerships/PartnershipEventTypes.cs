@@ -21,6 +21,7 @@ public static class PartnershipEventTypes
     public static IReadOnlyList<(Type Type, string Name, int SchemaVersion)> All { get; } =
     [
         (typeof(PartnershipRegistered), "partnership_registered", 1),
+        (typeof(ThemeAssigned), "theme_assigned", 1),
         (typeof(ConventionSigned), "convention_signed", 1),
         (typeof(ConventionRenewed), "convention_renewed", 1),
         (typeof(ConventionAmended), "convention_amended", 1),

@@ -16,7 +16,13 @@ public static class PartnershipEvolution
     /// <summary>Applies one event.</summary>
     public static PartnershipState Evolve(PartnershipState state, object @event) => @event switch
     {
-        PartnershipRegistered e => state with { Exists = true, Registration = e },
+        PartnershipRegistered e => state with { Exists = true, Registration = e, PrimaryTheme = e.PrimaryTheme },
+        ThemeAssigned { Priority: 0 } e => state with { PrimaryTheme = e.Theme, OtherThemes = state.OtherThemes.RemoveAll(t => t.Theme.Equals(e.Theme)) },
+        ThemeAssigned e => state with
+        {
+            OtherThemes = [.. state.OtherThemes.RemoveAll(t => t.Theme.Equals(e.Theme)).Add(e).OrderBy(t => t.Priority)],
+            PrimaryTheme = e.Theme.Equals(state.PrimaryTheme) ? null : state.PrimaryTheme,
+        },
         ConventionSigned e => state with
         {
             Conventions = state.Conventions.SetItem(e.ConventionId,

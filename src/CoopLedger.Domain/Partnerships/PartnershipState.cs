@@ -22,6 +22,12 @@ public sealed record PartnershipState
     /// <summary>The registration.</summary>
     public PartnershipRegistered? Registration { get; init; }
 
+    /// <summary>The primary theme: the registration's, or the last assigned with priority 0.</summary>
+    public ThemePath? PrimaryTheme { get; init; }
+
+    /// <summary>The other themes by priority (1 first); assigning a theme again moves it.</summary>
+    public ImmutableList<ThemeAssigned> OtherThemes { get; init; } = [];
+
     /// <summary>The conventions, by id, in signature order.</summary>
     public ImmutableDictionary<Guid, Convention> Conventions { get; init; } = ImmutableDictionary<Guid, Convention>.Empty;
 

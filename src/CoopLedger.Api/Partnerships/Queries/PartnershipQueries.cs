@@ -32,7 +32,8 @@ public static class PartnershipQueries
             id, loaded.Version, loaded.AsOf, loaded.KnownAt, registration.Title, registration.Form, state.StatusOn(loaded.AsOf),
             registration.FrenchAuthorities, registration.ForeignPartners,
             state.Partners.Values.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => new PartnerView(p.PartnerId, p.Name, p.Kind, p.Country, p.Siren, p.Left)),
-            registration.PrimaryTheme?.Labels,
+            state.PrimaryTheme?.Labels,
+            state.OtherThemes.Select(t => new ThemeView(t.Theme.Labels, t.Priority)),
             state.Conventions.Values.OrderBy(c => c.SignedOn).Select(c => new ConventionView(
                 c.ConventionId, c.Title, c.SignedOn, c.Periods[0].From, c.Periods[0].To,
                 c.Periods.Skip(1).Select(p => new PeriodView(p.From, p.To)),

@@ -10,7 +10,10 @@ namespace CoopLedger.Api.Partnerships.Queries;
 public sealed record PartnershipView(
     Guid Id, long Version, DateOnly AsOf, DateTimeOffset KnownAt, string Title, PartnershipForm Form, PartnershipStatus Status,
     IReadOnlyList<FrenchAuthority> FrenchAuthorities, IReadOnlyList<ForeignPartner> ForeignPartners, IEnumerable<PartnerView> Partners,
-    IReadOnlyList<string>? PrimaryTheme, IEnumerable<ConventionView> Conventions, IEnumerable<FundingView> Funding);
+    IReadOnlyList<string>? PrimaryTheme, IEnumerable<ThemeView> Themes, IEnumerable<ConventionView> Conventions, IEnumerable<FundingView> Funding);
+
+/// <summary>A theme other than the primary one, with its priority (1 first).</summary>
+public sealed record ThemeView(IReadOnlyList<string> Theme, int Priority);
 
 /// <summary>A partner that joined.</summary>
 public sealed record PartnerView(Guid PartnerId, string Name, PartnerKind Kind, string? Country, string? Siren, bool Left);

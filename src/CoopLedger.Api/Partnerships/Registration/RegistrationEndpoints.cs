@@ -18,7 +18,10 @@ public sealed record RegisterPartnershipBody(
     IReadOnlyList<ForeignPartnerBody>? ForeignPartners,
     IReadOnlyList<string>? PrimaryTheme = null) : CommandBody;
 
-/// <summary><c>POST /api/partnerships</c>.</summary>
+/// <summary>Assign a theme: priority 0 for the primary theme, 1 and up for the others.</summary>
+public sealed record AssignThemeBody(IReadOnlyList<string>? Theme, int? Priority) : CommandBody;
+
+/// <summary><c>POST /api/partnerships</c> and <c>POST /api/partnerships/{id}/themes</c>.</summary>
 public static class RegistrationEndpoints
 {
     /// <summary>Maps the route.</summary>
@@ -44,6 +47,26 @@ public static class RegistrationEndpoints
         .WithName("RegisterPartnership")
         .WithSummary("Register a partnership")
         .WithDescription("Records PartnershipRegistered; answers 201 with the new id and a Location.");
+
+        partnerships.MapPost("/{id:guid}/themes", (Guid id, AssignThemeBody body, HttpContext http, CommandExecutor commands) =>
+        {
+            var errors = new RequestErrors();
+            var theme = errors.Theme(body.Theme, "theme");
+            if (theme is null)
+            {
+                errors.Add("theme", "This field is required.");
+            }
+
+            var priority = errors.Required(body.Priority, "priority");
+            if (priority < 0)
+            {
+                errors.Add("priority", "0 for the primary theme, 1 and up for the others.");
+            }
+
+            return commands.ExecuteAsync(http, new CommandSpec(id, body, errors, (state, _) => new AssignTheme(theme!, priority).Decide(state)));
+        })
+        .WithName("AssignTheme")
+        .WithSummary("Assign a theme, primary (priority 0) or ranked (ThemeAssigned)");
         return partnerships;
     }
 }
