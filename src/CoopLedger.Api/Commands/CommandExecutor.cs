@@ -45,7 +45,9 @@ public sealed class CommandExecutor(AggregateHandler<PartnershipState> handler, 
         }
 
         var businessDay = DateOnly.FromDateTime((effectiveAt ?? clock.GetUtcNow()).UtcDateTime);
-        var metadata = new AppendMetadata(actor, reason, Activity.Current?.TraceId.ToString(), null, key);
+        // The ledger keeps keys per stream; the API's are per actor: scope the ledger's by actor as well, so that
+        // one actor's key can never make another's command a silent duplicate.
+        var metadata = new AppendMetadata(actor, reason, Activity.Current?.TraceId.ToString(), null, key is null ? null : $"{actor}\n{key}");
         Decision? decision = null;
         CommandAnswer? answer = null;
         try
@@ -57,6 +59,12 @@ public sealed class CommandExecutor(AggregateHandler<PartnershipState> handler, 
                 },
                 metadata, http.RequestAborted, async (connection, handled, cancellationToken) =>
                 {
+                    if (handled.Append.WasDuplicate)
+                    {
+                        // The same actor and key committed meanwhile: nothing was written; answer as a retry would be.
+                        throw new DuplicateCommandException();
+                    }
+
                     answer = Answer(spec, decision!, handled.Append.Version, handled.Append.Position);
                     if (key is not null)
                     {
@@ -64,11 +72,11 @@ public sealed class CommandExecutor(AggregateHandler<PartnershipState> handler, 
                     }
                 });
         }
-        catch (PostgresException unique) when (unique.SqlState == PostgresErrorCodes.UniqueViolation && key is not null
-            && unique.TableName == "idempotency_keys")
+        catch (Exception raced) when (key is not null && (raced is DuplicateCommandException
+            || raced is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "idempotency_keys" }))
         {
             // The same key raced in from another request, which committed first: answer as a retry would be.
-            return await ReplayAsync(actor, key, requestHash, http.RequestAborted) ?? throw new InvalidOperationException("Lost idempotency record.", unique);
+            return await ReplayAsync(actor, key, requestHash, http.RequestAborted) ?? throw new InvalidOperationException("Lost idempotency record.", raced);
         }
 
         return answer!.ToResult();
@@ -153,7 +161,8 @@ public sealed class CommandExecutor(AggregateHandler<PartnershipState> handler, 
             return null;
         }
 
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            && date.Year is >= Years.First and <= Years.Last)
         {
             return Midnight(date);
         }
@@ -176,4 +185,20 @@ public sealed class CommandExecutor(AggregateHandler<PartnershipState> handler, 
     private static byte[] Hash(HttpContext http, CommandBody body) =>
         SHA256.HashData(Encoding.UTF8.GetBytes(
             $"{http.Request.Method} {http.Request.Path}\n{JsonSerializer.Serialize(body, body.GetType(), PartnershipLedger.EventJson)}"));
+}
+
+/// <summary>An append found its idempotency key already used: nothing was written.</summary>
+internal sealed class DuplicateCommandException : Exception
+{
+    public DuplicateCommandException() : base("The command was already recorded under this idempotency key.")
+    {
+    }
+
+    public DuplicateCommandException(string message) : base(message)
+    {
+    }
+
+    public DuplicateCommandException(string message, Exception inner) : base(message, inner)
+    {
+    }
 }

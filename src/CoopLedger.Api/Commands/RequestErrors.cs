@@ -126,6 +126,20 @@ public sealed partial class RequestErrors
         return Required(value, field);
     }
 
+    /// <summary>A required business date within the ledger's years.</summary>
+    public DateOnly Date(DateOnly? value, string field) => Required(OptionalDate(value, field), field);
+
+    /// <summary>An optional business date within the ledger's years.</summary>
+    public DateOnly? OptionalDate(DateOnly? value, string field)
+    {
+        if (value is { Year: < Domain.Partnerships.Years.First or > Domain.Partnerships.Years.Last })
+        {
+            Add(field, $"A date from {Domain.Partnerships.Years.First} to {Domain.Partnerships.Years.Last}.");
+        }
+
+        return value;
+    }
+
     /// <summary>A three-level theme path, when given.</summary>
     public ThemePath? Theme(IReadOnlyList<string>? labels, string field)
     {
@@ -164,6 +178,7 @@ public sealed partial class RequestErrors
         }
     }
 
-    [GeneratedRegex(@"^-?\d{1,13}\.\d{2}$", RegexOptions.CultureInvariant)]
+    // ASCII digits only, and \z: $ would also accept a final newline, \d any script's digits.
+    [GeneratedRegex(@"\A-?[0-9]{1,13}\.[0-9]{2}\z", RegexOptions.CultureInvariant)]
     private static partial Regex MoneyFormat();
 }

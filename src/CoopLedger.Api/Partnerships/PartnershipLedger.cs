@@ -16,8 +16,14 @@ public static class PartnershipLedger
     /// <summary>
     /// How events are stored: camelCase, enumerations by name (a stored number would change meaning if an
     /// enumeration were reordered), dates as ISO 8601.
+    /// Strict on read: a missing field or a null where the event's type allows none is an error, never a half-built event.
     /// </summary>
-    public static JsonSerializerOptions EventJson { get; } = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    public static JsonSerializerOptions EventJson { get; } = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+    };
 
     /// <summary>The registry of every partnership event under its stable name.</summary>
     public static EventTypeRegistry CreateRegistry() =>

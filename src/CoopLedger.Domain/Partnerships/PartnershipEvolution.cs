@@ -32,7 +32,8 @@ public static class PartnershipEvolution
         ConventionAmended e => WithConvention(state, e.ConventionId, c => c with
         {
             Amendments = c.Amendments.Add(e),
-            Periods = e.ValidTo is { } end ? c.Periods.SetItem(c.Periods.Count - 1, c.Current with { To = end }) : c.Periods,
+            // The amendment moves the end of the period it was signed in, whatever order the history was entered in.
+            Periods = e.ValidTo is { } end ? c.Periods.SetItem(c.PeriodIndexOn(e.SignedOn), c.Periods[c.PeriodIndexOn(e.SignedOn)] with { To = end }) : c.Periods,
         }),
         ActionPlanAdopted e => e.Challenges.Aggregate(state, (s, challenge) => challenge.Actions.Aggregate(
             AddChallenge(s, challenge.ChallengeId, challenge.Title),

@@ -130,6 +130,49 @@ public sealed class CommandConventionTests(ApiFactory api) : IClassFixture<ApiFa
         Assert.True(errors.TryGetProperty("amount", out _));
     }
 
+    [Theory]
+    [InlineData("17100.00\n")]
+    [InlineData("١٧١٠٠.٠٠")]
+    [InlineData("17 100,00")]
+    public async Task Money_that_only_looks_like_two_decimals_is_400_not_500(string amount)
+    {
+        var id = await RegisterAsync();
+
+        var response = await Post($"/api/partnerships/{id}/funding", new { funder = new { name = "MEAE", kind = "State" }, amount, year = 2017, mechanism = "MinistryCall" });
+
+        Assert.True((await Problems.ReadAsync(response, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("amount", out _));
+    }
+
+    [Fact]
+    public async Task Dates_outside_1950_2100_are_400_in_bodies_effectiveAt_and_asOf()
+    {
+        var id = await RegisterAsync();
+        var before = await CountEventsAsync();
+
+        var signedOn = await Post($"/api/partnerships/{id}/conventions", new { signedOn = "0001-01-01", validFrom = "2012-05-04" });
+        var effective = await Post($"/api/partnerships/{id}/challenges", new { title = "x", effectiveAt = "0001-01-01" });
+        var asOf = await api.CreateClient().GetAsync(new Uri($"/api/partnerships/{id}?asOf=9999-12-31", UriKind.Relative), Cancel);
+
+        Assert.True((await Problems.ReadAsync(signedOn, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("signedOn", out _));
+        Assert.True((await Problems.ReadAsync(effective, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("effectiveAt", out _));
+        await Problems.ReadAsync(asOf, HttpStatusCode.BadRequest);
+        Assert.Equal(before, await CountEventsAsync());
+    }
+
+    [Fact]
+    public async Task An_Idempotency_Key_used_by_another_actor_on_the_same_partnership_is_an_independent_command()
+    {
+        var id = await RegisterAsync();
+        var first = await Post($"/api/partnerships/{id}/challenges", new { title = "Jeunesse" }, key: "shared-key", actor: "officer-a");
+
+        var second = await Post($"/api/partnerships/{id}/challenges", new { title = "Culture" }, key: "shared-key", actor: "officer-b");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var plan = await new ApiClient(api.CreateClient()).GetAsync($"/api/partnerships/{id}/plan");
+        Assert.Equal(["Jeunesse", "Culture"], plan.GetProperty("challenges").EnumerateArray().Select(c => c.GetProperty("title").GetString()));
+    }
+
     [Fact]
     public async Task Funding_without_a_convention_in_force_is_accepted_with_a_warning()
     {
@@ -169,9 +212,14 @@ public sealed class CommandConventionTests(ApiFactory api) : IClassFixture<ApiFa
     private async Task<string> RegisterAsync() =>
         (await new ApiClient(api.CreateClient()).PostAsync("/api/partnerships", ApiClient.Registration(), HttpStatusCode.Created)).GetProperty("id").GetString()!;
 
-    private Task<HttpResponseMessage> Post(string path, object body, string? ifMatch = null, string? key = null)
+    private Task<HttpResponseMessage> Post(string path, object body, string? ifMatch = null, string? key = null, string? actor = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = JsonContent.Create(body) };
+        if (actor is not null)
+        {
+            request.Headers.Add("X-Actor", actor);
+        }
+
         if (ifMatch is not null)
         {
             request.Headers.TryAddWithoutValidation("If-Match", ifMatch);

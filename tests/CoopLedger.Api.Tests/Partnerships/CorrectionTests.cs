@@ -53,6 +53,52 @@ public sealed class CorrectionTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task A_chain_of_three_corrections_gives_the_last_value()
+    {
+        var client = new ApiClient(api.CreateClient());
+        var p = $"/api/partnerships/{(await client.PostAsync("/api/partnerships", ApiClient.Registration(), HttpStatusCode.Created)).GetProperty("id").GetString()}";
+        await client.PostAsync($"{p}/funding", new { funder = new { name = "MEAE", kind = "State" }, amount = "1.00", year = 2017, mechanism = "MinistryCall", effectiveAt = "2017-02-01", reason = "Atlas" });
+        var target = (await EventAsync(client, p, "funding_committed")).GetProperty("eventId").GetString();
+        foreach (var amount in new[] { 2, 3, 4 })
+        {
+            await client.PostAsync($"{p}/corrections", new { correctsEventId = target, changes = new { amount }, reason = "typo" });
+            target = (await EventAsync(client, p, "correction_recorded")).GetProperty("eventId").GetString();
+        }
+
+        Assert.Equal("4.00", (await client.GetAsync($"{p}?asOf=2017-12-31")).GetProperty("funding")[0].GetProperty("amount").GetString());
+    }
+
+    [Fact]
+    public async Task A_correction_that_would_break_the_event_or_a_rule_is_400_even_through_a_chain_and_writes_nothing()
+    {
+        var client = new ApiClient(api.CreateClient());
+        var p = $"/api/partnerships/{(await client.PostAsync("/api/partnerships", ApiClient.Registration(), HttpStatusCode.Created)).GetProperty("id").GetString()}";
+        await client.PostAsync($"{p}/funding", new { funder = new { name = "MEAE", kind = "State" }, amount = "100.00", year = 2017, mechanism = "MinistryCall", effectiveAt = "2017-02-01", reason = "Atlas" });
+        var funding = (await EventAsync(client, p, "funding_committed")).GetProperty("eventId").GetString();
+        await client.PostAsync($"{p}/corrections", new { correctsEventId = funding, changes = new { amount = 200 }, reason = "typo" });
+        var correction = (await EventAsync(client, p, "correction_recorded")).GetProperty("eventId").GetString();
+        var before = await CountEventsAsync();
+
+        foreach (var (target, changes) in new (string?, object)[]
+        {
+            (funding, new { funder = (object?)null }),
+            (funding, new { amount = -5 }),
+            (funding, new { amount = "abc" }),
+            (correction, new { amount = "abc" }),
+            (correction, new { amount = 0 }),
+        })
+        {
+            var response = await client.Http.PostAsJsonAsync(new Uri($"{p}/corrections", UriKind.Relative),
+                new { correctsEventId = target, changes, reason = "r" }, Cancel);
+            var problem = await Problems.ReadAsync(response, HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty("changes", out _), problem.ToString());
+        }
+
+        Assert.Equal(before, await CountEventsAsync());
+        Assert.Equal("200.00", (await client.GetAsync($"{p}?asOf=2017-12-31")).GetProperty("funding")[0].GetProperty("amount").GetString());
+    }
+
+    [Fact]
     public async Task Correcting_an_unknown_event_is_404_and_a_field_the_event_lacks_is_400_and_neither_writes()
     {
         var client = new ApiClient(api.CreateClient());

@@ -53,6 +53,19 @@ public sealed class ConventionTests
         Assert.Equal(PartnershipStatus.Active, state.StatusOn(new(2019, 6, 30)));
     }
 
+    [Fact]
+    public void An_amendment_entered_late_moves_the_end_of_the_period_it_was_signed_in()
+    {
+        // Entered after the renewal, signed during the first period: it shortens the first period, not the renewal.
+        var amendment = new ConventionAmended(Convention2012, new(2014, 3, 1), "Fin anticipée", new(2014, 12, 31));
+        Scenario.Given(Registered, Signed2012, Renewed2016).Then(
+            s => new AmendConvention(Convention2012, new(2014, 3, 1), "Fin anticipée", new(2014, 12, 31)).Decide(s), amendment);
+
+        var state = Scenario.Given(Registered, Signed2012, Renewed2016, amendment).State;
+        Assert.Equal(PartnershipStatus.Lapsed, state.StatusOn(new(2015, 6, 1)));
+        Assert.Equal(PartnershipStatus.Active, state.StatusOn(new(2017, 6, 1)));
+    }
+
     [Theory]
     [InlineData("2012-06-01", PartnershipStatus.Active)]
     [InlineData("2016-06-30", PartnershipStatus.Active)]

@@ -12,14 +12,25 @@ public sealed class LifecycleAndPartnerTests
     [Fact]
     public void A_suspended_partnership_is_Suspended_and_resumes_to_Active()
     {
-        Scenario.Given(Monastir2016()).Then(s => new SuspendPartnership("élections").Decide(s), new PartnershipSuspended("élections"));
+        Scenario.Given(Monastir2016()).Then(s => new SuspendPartnership("élections", new(2016, 6, 1)).Decide(s), new PartnershipSuspended("élections"));
         var suspended = Scenario.Given([.. Monastir2016(), new PartnershipSuspended("élections")]);
         Assert.Equal(PartnershipStatus.Suspended, suspended.State.StatusOn(new(2016, 6, 30)));
-        Assert.Equal("already-suspended", suspended.ThenRefused(s => new SuspendPartnership(null).Decide(s)));
+        Assert.Equal("already-suspended", suspended.ThenRefused(s => new SuspendPartnership(null, new(2016, 7, 1)).Decide(s)));
 
         var resumed = Scenario.Given([.. Monastir2016(), new PartnershipSuspended("élections"), new PartnershipResumed(null)]);
         Assert.Equal(PartnershipStatus.Active, resumed.State.StatusOn(new(2016, 6, 30)));
     }
+
+    [Fact]
+    public void Only_an_active_partnership_can_be_suspended()
+    {
+        Assert.Equal("not-active", Scenario.Given(Registered).ThenRefused(s => new SuspendPartnership(null, new(2026, 1, 1)).Decide(s)));
+        Assert.Equal("not-active", Scenario.Given(Monastir2016()).ThenRefused(s => new SuspendPartnership(null, new(2019, 6, 1)).Decide(s)));
+    }
+
+    [Fact]
+    public void A_partnership_with_no_convention_in_force_by_its_end_date_is_cancelled_not_terminated() =>
+        Assert.Equal("never-active", Scenario.Given(Registered).ThenRefused(s => new TerminatePartnership(new(2026, 1, 1), null).Decide(s)));
 
     [Fact]
     public void Resuming_a_partnership_that_is_not_suspended_is_refused() =>

@@ -38,7 +38,7 @@ public static class ActionPlanEndpoints
             var errors = new RequestErrors();
             var challenges = errors.Each(body.Challenges, "challenges", (c, at) => new PlannedChallenge(Guid.CreateVersion7(), errors.Text(c.Title, $"{at}.title", 300),
                 [.. errors.Each(c.Actions, $"{at}.actions", (a, actionAt) => new PlannedAction(Guid.CreateVersion7(), errors.Text(a.Title, $"{actionAt}.title", 300)))])).ToList();
-            var command = new AdoptActionPlan(errors.Required(body.From, "from"), errors.Required(body.To, "to"), challenges);
+            var command = new AdoptActionPlan(errors.Date(body.From, "from"), errors.Date(body.To, "to"), challenges);
             return commands.ExecuteAsync(http, new CommandSpec(id, body, errors, (state, _) => command.Decide(state))
             {
                 BusinessDate = body.From,

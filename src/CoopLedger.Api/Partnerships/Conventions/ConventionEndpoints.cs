@@ -22,8 +22,8 @@ public static class ConventionEndpoints
         {
             var errors = new RequestErrors();
             var conventionId = Guid.CreateVersion7();
-            var command = new SignConvention(conventionId, errors.Required(body.SignedOn, "signedOn"), errors.Required(body.ValidFrom, "validFrom"),
-                body.ValidTo, errors.Optional(body.Title, "title", 300));
+            var command = new SignConvention(conventionId, errors.Date(body.SignedOn, "signedOn"), errors.Date(body.ValidFrom, "validFrom"),
+                errors.OptionalDate(body.ValidTo, "validTo"), errors.Optional(body.Title, "title", 300));
             return commands.ExecuteAsync(http, new CommandSpec(id, body, errors, (state, _) => command.Decide(state))
             {
                 BusinessDate = body.SignedOn,
@@ -35,8 +35,8 @@ public static class ConventionEndpoints
             (Guid id, Guid conventionId, RenewConventionBody body, HttpContext http, CommandExecutor commands) =>
             {
                 var errors = new RequestErrors();
-                var command = new RenewConvention(conventionId, errors.Required(body.SignedOn, "signedOn"),
-                    errors.Required(body.ValidFrom, "validFrom"), errors.Required(body.ValidTo, "validTo"));
+                var command = new RenewConvention(conventionId, errors.Date(body.SignedOn, "signedOn"),
+                    errors.Date(body.ValidFrom, "validFrom"), errors.Date(body.ValidTo, "validTo"));
                 return commands.ExecuteAsync(http, new CommandSpec(id, body, errors, (state, _) => command.Decide(state)) { BusinessDate = body.SignedOn });
             }).WithName("RenewConvention").WithSummary("Renew a convention for a new period (ConventionRenewed)");
 
@@ -44,7 +44,7 @@ public static class ConventionEndpoints
             (Guid id, Guid conventionId, AmendConventionBody body, HttpContext http, CommandExecutor commands) =>
             {
                 var errors = new RequestErrors();
-                var command = new AmendConvention(conventionId, errors.Required(body.SignedOn, "signedOn"), errors.Text(body.Summary, "summary"), body.ValidTo);
+                var command = new AmendConvention(conventionId, errors.Date(body.SignedOn, "signedOn"), errors.Text(body.Summary, "summary"), errors.OptionalDate(body.ValidTo, "validTo"));
                 return commands.ExecuteAsync(http, new CommandSpec(id, body, errors, (state, _) => command.Decide(state)) { BusinessDate = body.SignedOn });
             }).WithName("AmendConvention").WithSummary("Amend a convention (ConventionAmended)");
         return partnerships;

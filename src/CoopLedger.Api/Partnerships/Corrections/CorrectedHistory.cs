@@ -31,11 +31,11 @@ public static class CorrectedHistory
         var resolved = corrections.ToDictionary(c => c.EventId, c => (Target: ((CorrectionRecorded)c.Data).CorrectsEventId,
             Changes: new Dictionary<string, JsonElement>(((CorrectionRecorded)c.Data).Changes, StringComparer.Ordinal)));
         var changesByEvent = new Dictionary<Guid, Dictionary<string, JsonElement>>();
-        foreach (var correction in corrections)
+        // Latest first, so that in a chain (C3 corrects C2, which corrects C1) C3 reaches C2 before C2 reaches C1.
+        foreach (var correction in Enumerable.Reverse(corrections))
         {
             var (target, changes) = resolved[correction.EventId];
-            // A correction of a correction corrects the values that correction gives (it was recorded earlier, so
-            // its own changes are merged before they are applied below).
+            // A correction of a correction corrects the values that correction gives.
             var into = resolved.TryGetValue(target, out var corrected) ? corrected.Changes : null;
             if (into is not null)
             {

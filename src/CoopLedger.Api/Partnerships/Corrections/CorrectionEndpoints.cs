@@ -39,12 +39,16 @@ public static class CorrectionEndpoints
         return partnerships;
     }
 
-    /// <summary>The corrected event must be in this stream, have every changed field, and accept the new values.</summary>
+    /// <summary>
+    /// The corrected event must be in this stream and have every changed field; the event as the whole chain of
+    /// corrections would leave it must still read and keep the domain's rules (or every later fold would fail).
+    /// </summary>
     private static async Task CheckAgainstStreamAsync(
         Guid id, Guid target, IReadOnlyDictionary<string, JsonElement> changes, RequestErrors errors, PostgresEventStore store, CancellationToken cancellationToken)
     {
         var history = await store.ReadStreamAsync(id, null, cancellationToken);
-        var corrected = history.FirstOrDefault(e => e.EventId == target) ?? throw new EntityNotFoundException("event", target);
+        var byId = history.ToDictionary(e => e.EventId);
+        var corrected = byId.GetValueOrDefault(target) ?? throw new EntityNotFoundException("event", target);
         // A correction's own fields are the values it gives; an ordinary event's are its data, plus when it held.
         var fields = corrected.Data is CorrectionRecorded earlier
             ? earlier.Changes.Keys.ToHashSet(StringComparer.Ordinal)
@@ -54,16 +58,31 @@ public static class CorrectionEndpoints
             errors.Add($"changes.{field}", $"Event {target} ({corrected.Type}) has no field '{field}'.");
         }
 
-        if (!errors.Any && corrected.Data is not CorrectionRecorded)
+        if (errors.Any)
         {
-            try
-            {
-                CorrectedHistory.Corrected(corrected, changes, store.Types);
-            }
-            catch (Exception invalid) when (invalid is JsonException or FormatException or InvalidOperationException)
-            {
-                errors.Add("changes", $"The new values do not fit event {target} ({corrected.Type}): {invalid.Message}");
-            }
+            return;
+        }
+
+        // Follow the chain down to the ordinary event, then read it as the history with this correction would.
+        var root = corrected;
+        while (root.Data is CorrectionRecorded link && byId.TryGetValue(link.CorrectsEventId, out var next))
+        {
+            root = next;
+        }
+
+        var proposal = root with { EventId = Guid.NewGuid(), Version = long.MaxValue, Data = new CorrectionRecorded(target, changes) };
+        try
+        {
+            var outcome = CorrectedHistory.Apply([.. history, proposal], store.Types).Single(e => e.EventId == root.EventId);
+            EventInvariants.Check(outcome.Data);
+        }
+        catch (Exception invalid) when (invalid is JsonException or FormatException or InvalidOperationException or NotSupportedException)
+        {
+            errors.Add("changes", $"The new values do not fit event {root.EventId} ({root.Type}): {invalid.Message}");
+        }
+        catch (CommandRefusedException refused)
+        {
+            errors.Add("changes", $"The corrected event would break a rule: {refused.Message}");
         }
     }
 }

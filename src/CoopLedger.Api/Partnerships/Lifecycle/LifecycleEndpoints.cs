@@ -14,7 +14,7 @@ public static class LifecycleEndpoints
     public static RouteGroupBuilder MapLifecycle(this RouteGroupBuilder partnerships)
     {
         partnerships.MapPost("/{id:guid}/suspension", (Guid id, NoFieldsBody? body, HttpContext http, CommandExecutor commands) =>
-            commands.ExecuteAsync(http, new CommandSpec(id, body ?? new(), new(), (state, _) => new SuspendPartnership(body?.Reason).Decide(state))))
+            commands.ExecuteAsync(http, new CommandSpec(id, body ?? new(), new(), (state, day) => new SuspendPartnership(body?.Reason, day).Decide(state))))
             .WithName("SuspendPartnership").WithSummary("Suspend the partnership (PartnershipSuspended)");
 
         partnerships.MapPost("/{id:guid}/resumption", (Guid id, NoFieldsBody? body, HttpContext http, CommandExecutor commands) =>
@@ -24,7 +24,7 @@ public static class LifecycleEndpoints
         partnerships.MapPost("/{id:guid}/termination", (Guid id, TerminatePartnershipBody body, HttpContext http, CommandExecutor commands) =>
         {
             var errors = new RequestErrors();
-            var command = new TerminatePartnership(errors.Required(body.EndDate, "endDate"), body.Reason);
+            var command = new TerminatePartnership(errors.Date(body.EndDate, "endDate"), body.Reason);
             return commands.ExecuteAsync(http, new CommandSpec(id, body, errors, (state, _) => command.Decide(state)) { BusinessDate = body.EndDate });
         }).WithName("TerminatePartnership").WithSummary("End the partnership on a date (PartnershipTerminated)");
         return partnerships;

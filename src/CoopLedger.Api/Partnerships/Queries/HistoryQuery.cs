@@ -21,7 +21,7 @@ public static class HistoryQuery
     /// <summary>Maps the route.</summary>
     public static RouteGroupBuilder MapHistory(this RouteGroupBuilder partnerships)
     {
-        partnerships.MapGet("/{id:guid}/history", async (Guid id, long? after, int? limit, PostgresEventStore store, HttpContext http) =>
+        partnerships.MapGet("/{id:guid}/history", async (Guid id, long? after, int? limit, DateTimeOffset? from, DateTimeOffset? to, PostgresEventStore store, HttpContext http) =>
         {
             if (limit is < 1 or > MaxLimit || after is < 0)
             {
@@ -32,18 +32,19 @@ public static class HistoryQuery
             }
 
             var events = await store.ReadStreamAsync(id, StreamReadOptions.All, http.RequestAborted);
+            var recorded = events.Where(e => e.Version > (after ?? 0) && (from is null || e.RecordedAt >= from) && (to is null || e.RecordedAt <= to));
             if (events.Count == 0)
             {
                 throw new EntityNotFoundException("partnership", id);
             }
 
-            return Results.Ok(new HistoryView([.. events.Where(e => e.Version > (after ?? 0)).Take(limit ?? MaxLimit).Select(e => new HistoryEventView(
+            return Results.Ok(new HistoryView([.. recorded.Take(limit ?? MaxLimit).Select(e => new HistoryEventView(
                 e.EventId, e.Version, e.Position, e.Type, JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), store.Types.Options),
                 e.RecordedAt, e.EffectiveAt, e.Actor, e.Reason, e.CorrelationId, e.CausationId, Convert.ToHexStringLower(e.Hash)))]));
         })
         .Produces<HistoryView>()
         .WithName("GetHistory")
-        .WithSummary("Every event of the partnership's stream, in order, with its metadata and hash");
+        .WithSummary("Every event of the partnership's stream, in order, with its metadata and hash; filters: from/to (recorded), after (version), limit");
         return partnerships;
     }
 

@@ -19,6 +19,11 @@ public sealed class PartnershipHistory(PostgresEventStore store, TimeProvider cl
     /// </summary>
     public async Task<PartnershipAsOf?> LoadAsync(Guid id, DateOnly? asOf, DateTimeOffset? knownAt, CancellationToken cancellationToken)
     {
+        if (asOf is { Year: < Years.First or > Years.Last })
+        {
+            throw new BadHttpRequestException($"asOf must be a date from {Years.First} to {Years.Last}.");
+        }
+
         var now = clock.GetUtcNow();
         var day = asOf ?? DateOnly.FromDateTime(now.UtcDateTime);
         var known = knownAt ?? now;

@@ -16,6 +16,13 @@ public sealed record Convention(
     /// <summary>The period in force last.</summary>
     public ValidityPeriod Current => Periods[^1];
 
+    /// <summary>The index of the period an act signed on <paramref name="date"/> belongs to: the last one started by then (else the first).</summary>
+    public int PeriodIndexOn(DateOnly date)
+    {
+        var index = Periods.FindLastIndex(p => p.From <= date);
+        return index < 0 ? 0 : index;
+    }
+
     /// <summary>Whether the convention is in force on a date.</summary>
     public bool InForceOn(DateOnly date) => Periods.Any(p => p.Covers(date));
 

@@ -34,12 +34,12 @@ public sealed record RenewConvention(Guid ConventionId, DateOnly SignedOn, DateO
 /// <summary>Amend a convention's terms.</summary>
 public sealed record AmendConvention(Guid ConventionId, DateOnly SignedOn, string Summary, DateOnly? ValidTo)
 {
-    /// <summary>Refuses amending in an ended partnership or moving the end before the current period's start.</summary>
+    /// <summary>Refuses amending in an ended partnership or moving an end before the start of the period signed in.</summary>
     public Decision Decide(PartnershipState state)
     {
         state.RequireOpen("amend a convention");
         var convention = state.Convention(ConventionId);
-        Periods.RequireOrdered(convention.Current.From, ValidTo);
+        Periods.RequireOrdered(convention.Periods[convention.PeriodIndexOn(SignedOn)].From, ValidTo);
         return Decision.Record(new ConventionAmended(ConventionId, SignedOn, Summary, ValidTo));
     }
 }

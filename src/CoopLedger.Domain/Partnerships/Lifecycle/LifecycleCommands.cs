@@ -1,15 +1,18 @@
 namespace CoopLedger.Domain.Partnerships.Lifecycle;
 
-/// <summary>Suspend the partnership.</summary>
-public sealed record SuspendPartnership(string? Reason)
+/// <summary>Suspend the partnership, on a business day.</summary>
+public sealed record SuspendPartnership(string? Reason, DateOnly On)
 {
-    /// <summary>Refuses suspending an ended or already suspended partnership.</summary>
+    /// <summary>Only an Active partnership can be suspended (Active ⇄ Suspended).</summary>
     public Decision Decide(PartnershipState state)
     {
         state.RequireOpen("suspend the partnership");
-        return state.Suspended
-            ? throw new CommandRefusedException("already-suspended", "The partnership is already suspended.")
-            : Decision.Record(new PartnershipSuspended(Reason));
+        return state.StatusOn(On) switch
+        {
+            PartnershipStatus.Active => Decision.Record(new PartnershipSuspended(Reason)),
+            PartnershipStatus.Suspended => throw new CommandRefusedException("already-suspended", "The partnership is already suspended."),
+            var status => throw new CommandRefusedException("not-active", $"Only an active partnership can be suspended; on {On:yyyy-MM-dd} it is {status}."),
+        };
     }
 }
 
@@ -29,11 +32,13 @@ public sealed record ResumePartnership(string? Reason)
 /// <summary>End the partnership on a date.</summary>
 public sealed record TerminatePartnership(DateOnly EndDate, string? Reason)
 {
-    /// <summary>Refuses ending an ended partnership.</summary>
+    /// <summary>Refuses ending an ended partnership, and one that never had a convention in force by then (cancel it instead).</summary>
     public Decision Decide(PartnershipState state)
     {
         state.RequireOpen("terminate the partnership");
-        return Decision.Record(new PartnershipTerminated(EndDate, Reason));
+        return state.StatusOn(EndDate) is PartnershipStatus.Registered
+            ? throw new CommandRefusedException("never-active", $"No convention was in force by {EndDate:yyyy-MM-dd}: a partnership dropped before any signature is cancelled, not terminated.")
+            : Decision.Record(new PartnershipTerminated(EndDate, Reason));
     }
 }
 
