@@ -4,6 +4,8 @@ using CoopLedger.Api.Errors;
 using CoopLedger.Api.Health;
 using CoopLedger.Api.Hosting;
 using CoopLedger.Api.Partnerships;
+using CoopLedger.Api.Projections;
+using CoopLedger.Api.Reports;
 using CoopLedger.Api.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,12 +15,15 @@ builder.Services.AddCoopLedgerProblemDetails();
 builder.Services.AddCoopLedgerHealthChecks();
 builder.Services.AddCoopLedgerOpenApi();
 builder.Services.AddPartnerships();
+builder.Services.AddProjections();
 
 var app = builder.Build();
 app.UseCoopLedgerProblemDetails();
 app.MapCoopLedgerHealth();
 app.MapCoopLedgerOpenApi();
 app.MapPartnerships();
+app.MapProjections();
+app.MapFundingPerYear();
 if (args is [SeedDemo.Verb, ..])
 {
     await SeedDemo.RunAsync(app);

@@ -1,6 +1,6 @@
+using CoopLedger.Projections.History;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using CoopLedger.Api.Partnerships.Corrections;
 using CoopLedger.Domain.Partnerships;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Aggregates;

@@ -165,5 +165,19 @@ public static class LedgerMigrations
             END
             $$;
             """),
+
+        new("ledger", 3, "projection checkpoints", """
+            -- One row per projection: how far it has read the global log, written in the same transaction as its
+            -- read-model rows, and whether it stopped on an event it could not apply.
+            CREATE TABLE ledger.projection_checkpoints (
+                name            text        PRIMARY KEY,
+                transaction_id  xid8        NOT NULL DEFAULT '0',
+                position        bigint      NOT NULL DEFAULT 0,
+                status          text        NOT NULL DEFAULT 'running',
+                failed_position bigint,
+                error           text,
+                updated_at      timestamptz NOT NULL DEFAULT now()
+            );
+            """),
     ];
 }

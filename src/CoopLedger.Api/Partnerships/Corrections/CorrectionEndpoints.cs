@@ -1,3 +1,4 @@
+using CoopLedger.Projections.History;
 using System.Text.Json;
 using CoopLedger.Api.Commands;
 using CoopLedger.Domain.Partnerships;

@@ -1,4 +1,4 @@
-using CoopLedger.Api.Partnerships.Corrections;
+using CoopLedger.Projections.History;
 using CoopLedger.Domain.Partnerships;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Reading;

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using CoopLedger.Domain.Partnerships.Corrections;
 using CoopLedger.EventStore.Events;
 
-namespace CoopLedger.Api.Partnerships.Corrections;
+namespace CoopLedger.Projections.History;
 
 /// <summary>
 /// A stream's events as corrected by the corrections among them: each corrected event carries its new field values

@@ -1,0 +1,54 @@
+using CoopLedger.EventStore.Projections;
+using Npgsql;
+
+namespace CoopLedger.Api.Projections;
+
+/// <summary>One projection's progress.</summary>
+/// <param name="Name">The projection.</param>
+/// <param name="Position">The position of the last event it applied.</param>
+/// <param name="Lag">Committed events it has not applied yet.</param>
+/// <param name="Status"><c>running</c> or <c>failed</c>.</param>
+/// <param name="FailedPosition">The event it stopped on, when failed.</param>
+/// <param name="Error">Why, when failed.</param>
+public sealed record ProjectionView(string Name, long Position, long Lag, string Status, long? FailedPosition, string? Error);
+
+/// <summary>The projections' progress.</summary>
+public sealed record ProjectionsView(IReadOnlyList<ProjectionView> Projections);
+
+/// <summary><c>GET /api/projections</c>.</summary>
+public static class ProjectionEndpoints
+{
+    /// <summary>Registers the daemons and maps the route.</summary>
+    public static IServiceCollection AddProjections(this IServiceCollection services)
+    {
+        services.AddSingleton<ProjectionHost>();
+        services.AddHostedService(provider => provider.GetRequiredService<ProjectionHost>());
+        return services;
+    }
+
+    /// <summary>Maps the status route.</summary>
+    public static WebApplication MapProjections(this WebApplication app)
+    {
+        app.MapGet("/api/projections", async (NpgsqlDataSource dataSource, HttpContext http) =>
+        {
+            var states = await ProjectionCheckpoints.AllAsync(dataSource, http.RequestAborted);
+            var views = new List<ProjectionView>();
+            foreach (var state in states)
+            {
+                await using var lag = dataSource.CreateCommand(
+                    "SELECT count(*) FROM ledger.events WHERE (transaction_id, position) > ($1::text::xid8, $2)");
+                lag.Parameters.Add(new() { Value = state.Checkpoint.TransactionId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                lag.Parameters.Add(new() { Value = state.Checkpoint.Position });
+                views.Add(new ProjectionView(state.Name, state.Checkpoint.Position, (long)(await lag.ExecuteScalarAsync(http.RequestAborted))!,
+                    state.Status, state.FailedPosition, state.Error));
+            }
+
+            return Results.Ok(new ProjectionsView(views));
+        })
+        .Produces<ProjectionsView>()
+        .WithTags("Projections")
+        .WithName("GetProjections")
+        .WithSummary("Each projection's position, lag (committed events not yet applied) and status");
+        return app;
+    }
+}

@@ -1,0 +1,50 @@
+using CoopLedger.EventStore;
+using CoopLedger.EventStore.GlobalLog;
+using CoopLedger.EventStore.Projections;
+using CoopLedger.Projections.Funding;
+using Npgsql;
+
+namespace CoopLedger.Api.Projections;
+
+/// <summary>
+/// Runs the projection daemons in the background: each waits for its leadership, so any number of instances can
+/// run them. Resolved when the service starts (after migrations), since the embedded database starts first.
+/// </summary>
+public sealed class ProjectionHost(IServiceProvider services) : IHostedService, IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _running = [];
+    private AppendListener? _listener;
+
+    /// <summary>The daemons, once started.</summary>
+    public IReadOnlyList<ProjectionDaemon> Daemons { get; private set; } = [];
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var store = services.GetRequiredService<PostgresEventStore>();
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+        _listener = new AppendListener(dataSource, store.Signal);
+        await _listener.StartAsync(cancellationToken);
+        Daemons = [new ProjectionDaemon(dataSource, store.Types, new FundingPerYearProjection(store), store.Signal)];
+        _running.AddRange(Daemons.Select(daemon => Task.Run(() => daemon.RunAsync(_stop.Token), CancellationToken.None)));
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stop.CancelAsync();
+        await Task.WhenAll(_running).WaitAsync(cancellationToken);
+        if (_listener is not null)
+        {
+            await _listener.DisposeAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        _stop.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using CoopLedger.EventStore.GlobalLog;
+using Npgsql;
+
+namespace CoopLedger.EventStore.Projections;
+
+/// <summary>The checkpoint rows of <c>ledger.projection_checkpoints</c>.</summary>
+public static class ProjectionCheckpoints
+{
+    /// <summary>Reads (creating it when missing) and locks a projection's checkpoint in the caller's transaction.</summary>
+    public static async Task<ProjectionState> LockAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
+    {
+        await using (var create = new NpgsqlCommand("INSERT INTO ledger.projection_checkpoints (name) VALUES ($1) ON CONFLICT DO NOTHING", connection))
+        {
+            create.Parameters.Add(new() { Value = name });
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var command = new NpgsqlCommand($"{Select} WHERE name = $1 FOR UPDATE", connection);
+        command.Parameters.Add(new() { Value = name });
+        await using var row = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await row.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return Read(row);
+    }
+
+    /// <summary>Moves the checkpoint, in the transaction that wrote the batch.</summary>
+    public static async Task AdvanceAsync(NpgsqlConnection connection, string name, LogCheckpoint to, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "UPDATE ledger.projection_checkpoints SET transaction_id = $2::text::xid8, position = $3, updated_at = now() WHERE name = $1", connection);
+        command.Parameters.Add(new() { Value = name });
+        command.Parameters.Add(new() { Value = to.TransactionId.ToString(CultureInfo.InvariantCulture) });
+        command.Parameters.Add(new() { Value = to.Position });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops a projection at the event it could not apply.</summary>
+    public static async Task FailAsync(NpgsqlDataSource dataSource, string name, long position, string error, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE ledger.projection_checkpoints SET status = 'failed', failed_position = $2, error = $3, updated_at = now() WHERE name = $1");
+        command.Parameters.Add(new() { Value = name });
+        command.Parameters.Add(new() { Value = position });
+        command.Parameters.Add(new() { Value = error });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every projection's state.</summary>
+    public static async Task<IReadOnlyList<ProjectionState>> AllAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"{Select} ORDER BY name");
+        await using var row = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var states = new List<ProjectionState>();
+        while (await row.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            states.Add(Read(row));
+        }
+
+        return states;
+    }
+
+    private const string Select = """
+        SELECT name, transaction_id::text::bigint, position, status, failed_position, error, updated_at FROM ledger.projection_checkpoints
+        """;
+
+    private static ProjectionState Read(NpgsqlDataReader row) => new(
+        row.GetString(0), new LogCheckpoint(row.GetInt64(1), row.GetInt64(2)), row.GetString(3),
+        row.IsDBNull(4) ? null : row.GetInt64(4), row.IsDBNull(5) ? null : row.GetString(5), row.GetFieldValue<DateTimeOffset>(6));
+}

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using CoopLedger.EventStore.Events;
+using CoopLedger.EventStore.GlobalLog;
+using CoopLedger.EventStore.Telemetry;
+using Npgsql;
+
+namespace CoopLedger.EventStore.Projections;
+
+/// <summary>
+/// Runs one projection: takes its leadership (a PostgreSQL advisory lock held by a dedicated connection, so that
+/// across any number of instances exactly one applies it, and another takes over when that connection dies), then
+/// applies the global log in batches, each in one transaction with the checkpoint that records it.
+/// </summary>
+public sealed class ProjectionDaemon(NpgsqlDataSource dataSource, EventTypeRegistry types, IProjection projection, AppendSignal signal)
+{
+    private readonly GlobalLogReader _reader = new(dataSource, types);
+
+    /// <summary>How many events one transaction applies at most.</summary>
+    public int BatchSize { get; init; } = 500;
+
+    /// <summary>How long to wait for a wake-up before looking again (appends from elsewhere may lack a NOTIFY).</summary>
+    public TimeSpan IdleWait { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Called after a batch is written and its checkpoint moved, before commit; throwing rolls both back.</summary>
+    public Func<IReadOnlyList<RecordedEvent>, Task>? BeforeCommit { get; init; }
+
+    /// <summary>The projection run.</summary>
+    public string Name => projection.Name;
+
+    /// <summary>Whether this instance currently holds the projection's leadership.</summary>
+    public bool IsLeader { get; private set; }
+
+    /// <summary>Runs until cancelled: waits for leadership, then keeps the projection up to date.</summary>
+    public async Task RunAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await using var leadership = await dataSource.OpenConnectionAsync(stop).ConfigureAwait(false);
+                if (!await TryLeadAsync(leadership, stop).ConfigureAwait(false))
+                {
+                    await signal.WaitAsync(IdleWait, stop).ConfigureAwait(false);
+                    continue;
+                }
+
+                IsLeader = true;
+                while (!stop.IsCancellationRequested && leadership.State == System.Data.ConnectionState.Open)
+                {
+                    if (await ApplyNextBatchAsync(stop).ConfigureAwait(false) == 0)
+                    {
+                        await signal.WaitAsync(IdleWait, stop).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (NpgsqlException)
+            {
+                // The database went away: leadership is lost with the connection; try again shortly.
+                await Task.Delay(IdleWait, stop).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            }
+            finally
+            {
+                IsLeader = false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Applies the next batch in one transaction with its checkpoint; returns how many events it applied
+    /// (0 when there is nothing new or the projection has stopped on an event it could not apply).
+    /// </summary>
+    public async Task<int> ApplyNextBatchAsync(CancellationToken cancellationToken)
+    {
+        using var activity = EventStoreTelemetry.Source.StartActivity("projection.batch");
+        activity?.SetTag("coopledger.projection", projection.Name);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var state = await ProjectionCheckpoints.LockAsync(connection, projection.Name, cancellationToken).ConfigureAwait(false);
+        if (state.Status != "running")
+        {
+            return 0;
+        }
+
+        var batch = await _reader.ReadAsync(connection, state.Checkpoint, BatchSize, cancellationToken).ConfigureAwait(false);
+        if (batch.Events.Count == 0)
+        {
+            return 0;
+        }
+
+        foreach (var recorded in batch.Events)
+        {
+            try
+            {
+                await projection.ApplyAsync(connection, recorded, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception poison) when (poison is not OperationCanceledException and not NpgsqlException { IsTransient: true })
+            {
+                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                activity?.SetStatus(ActivityStatusCode.Error, poison.Message);
+                await ProjectionCheckpoints.FailAsync(dataSource, projection.Name, recorded.Position, $"{poison.GetType().Name}: {poison.Message}", cancellationToken)
+                    .ConfigureAwait(false);
+                return 0;
+            }
+        }
+
+        await ProjectionCheckpoints.AdvanceAsync(connection, projection.Name, batch.Next, cancellationToken).ConfigureAwait(false);
+        if (BeforeCommit is not null)
+        {
+            await BeforeCommit(batch.Events).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("coopledger.position", batch.Next.Position);
+        activity?.SetTag("coopledger.event.count", batch.Events.Count);
+        return batch.Events.Count;
+    }
+
+    private async Task<bool> TryLeadAsync(NpgsqlConnection leadership, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended('projection:' || $1, 0))", leadership);
+        command.Parameters.Add(new() { Value = projection.Name });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
+    }
+}

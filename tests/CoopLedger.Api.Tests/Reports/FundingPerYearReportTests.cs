@@ -1,0 +1,80 @@
+using System.Net;
+using System.Text.Json;
+using CoopLedger.Api.Demo;
+using CoopLedger.Api.Tests.Partnerships;
+
+namespace CoopLedger.Api.Tests.Reports;
+
+public sealed class FundingPerYearReportTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_2017_funding_of_the_worked_history_totals_62570_euros_of_which_the_State_17100()
+    {
+        var client = new ApiClient(api.CreateClient());
+        await MonastirHistory.EnterAsync(new DemoClient(api.CreateClient()), Cancel);
+        await CaughtUpAsync(client);
+
+        var byKind = await client.GetAsync("/api/reports/funding-per-year?from=2017&to=2017&groupBy=funderKind");
+        var byCountry = await client.GetAsync("/api/reports/funding-per-year?from=2017&to=2017&groupBy=country");
+
+        Assert.Equal("62570.00", Assert.Single(byKind.GetProperty("totals").EnumerateArray()).GetProperty("amount").GetString());
+        Assert.Equal("17100.00", Row(byKind, "State").GetProperty("amount").GetString());
+        Assert.Equal("900.00", Row(byKind, "School").GetProperty("amount").GetString());
+        Assert.Equal("62570.00", Row(byCountry, "TN").GetProperty("amount").GetString());
+        Assert.Equal("0.00", Row(byCountry, "TN").GetProperty("onePercentWaterAmount").GetString());
+    }
+
+    [Fact]
+    public async Task Revisions_withdrawals_and_corrections_reach_the_report()
+    {
+        var client = new ApiClient(api.CreateClient());
+        var registration = ApiClient.Registration("Réseau (démo)");
+        var p = $"/api/partnerships/{(await client.PostAsync("/api/partnerships", registration, HttpStatusCode.Created)).GetProperty("id").GetString()}";
+        var kept = (await client.PostAsync($"{p}/funding", Funding("Ville", "1000.00"))).GetProperty("fundingId").GetString();
+        var dropped = (await client.PostAsync($"{p}/funding", Funding("Lycée", "500.00"))).GetProperty("fundingId").GetString();
+        await client.PostAsync($"{p}/funding/{kept}/revisions", new { amount = "1200.00", reason = "avenant" });
+        await client.PostAsync($"{p}/funding/{dropped}/withdrawal", new { reason = "annulé" });
+        var revision = (await client.GetAsync($"{p}/history")).GetProperty("events").EnumerateArray().Last(e => e.GetProperty("type").GetString() == "funding_revised");
+        await client.PostAsync($"{p}/corrections", new { correctsEventId = revision.GetProperty("eventId").GetString(), changes = new { amount = 1250 }, reason = "typo" });
+        await CaughtUpAsync(client);
+
+        var report = await client.GetAsync($"/api/reports/funding-per-year?from=2031&to=2031&groupBy=partnership");
+
+        Assert.Equal("1250.00", Assert.Single(report.GetProperty("rows").EnumerateArray()).GetProperty("amount").GetString());
+    }
+
+    [Fact]
+    public async Task An_unknown_grouping_is_400()
+    {
+        var response = await api.CreateClient().GetAsync(new Uri("/api/reports/funding-per-year?groupBy=colour", UriKind.Relative), Cancel);
+
+        Assert.True((await Problems.ReadAsync(response, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("groupBy", out _));
+    }
+
+    private static object Funding(string funder, string amount) =>
+        new { funder = new { name = funder, kind = "FrenchAuthority" }, amount, year = 2031, mechanism = "GeneralBudget", reason = "demo" };
+
+    private static JsonElement Row(JsonElement report, string key) =>
+        report.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("key").GetString() == key);
+
+    /// <summary>Waits until the funding projection has applied every committed event.</summary>
+    private static async Task CaughtUpAsync(ApiClient client)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var projections = (await client.GetAsync("/api/projections")).GetProperty("projections").EnumerateArray().ToList();
+            var funding = projections.SingleOrDefault(p => p.GetProperty("name").GetString() == "funding_per_year");
+            if (funding.ValueKind == JsonValueKind.Object && funding.GetProperty("lag").GetInt64() == 0)
+            {
+                Assert.Equal("running", funding.GetProperty("status").GetString());
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the funding projection did not catch up");
+            await Task.Delay(50, Cancel);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using CoopLedger.EventStore.Appending;
+using CoopLedger.EventStore.Events;
+using CoopLedger.EventStore.GlobalLog;
+using CoopLedger.EventStore.Projections;
+using CoopLedger.Testing;
+using Npgsql;
+
+namespace CoopLedger.EventStore.Tests.Projections;
+
+public sealed class ProjectionDaemonTests(TestDatabase database) : StoreTestBase(database)
+{
+    [Fact]
+    public async Task A_batch_applies_every_new_event_once_with_its_checkpoint()
+    {
+        var projection = await SeenProjection.CreateAsync(Database, "seen_all");
+        await AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, TestEvents.Notes("a", "b", "c"));
+
+        await DrainAsync(Daemon(projection), projection);
+
+        Assert.Equal(await CountAllEventsAsync(), await projection.CountAsync());
+        var state = Assert.Single(await ProjectionCheckpoints.AllAsync(Database.DataSource, Cancel), s => s.Name == "seen_all");
+        Assert.Equal("running", state.Status);
+    }
+
+    [Fact]
+    public async Task A_crash_after_the_writes_and_before_the_commit_loses_and_repeats_nothing()
+    {
+        var projection = await SeenProjection.CreateAsync(Database, "seen_crash");
+        await AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, TestEvents.Notes("a", "b"));
+        var faulty = new ProjectionDaemon(Database.DataSource, Store.Types, projection, new AppendSignal())
+        {
+            BeforeCommit = _ => throw new IOException("killed between the writes and the commit"),
+        };
+
+        await Assert.ThrowsAsync<IOException>(() => faulty.ApplyNextBatchAsync(Cancel));
+        Assert.Equal(0, await projection.CountAsync());
+
+        await DrainAsync(Daemon(projection), projection);
+        Assert.Equal(await CountAllEventsAsync(), await projection.CountAsync());
+    }
+
+    [Fact]
+    public async Task An_event_the_projection_cannot_apply_stops_it_visibly_at_that_event()
+    {
+        var projection = await SeenProjection.CreateAsync(Database, "seen_poison", poison: "poison");
+        var stream = Guid.NewGuid();
+        await AppendAsync(stream, ExpectedVersion.NoStream, TestEvents.Notes("fine", "poison", "after"));
+        var poisonPosition = (await Store.ReadStreamAsync(stream, null, Cancel))[1].Position;
+
+        var daemon = Daemon(projection);
+        await WaitUntilAsync(() => daemon.ApplyNextBatchAsync(Cancel).Result >= 0
+            && ProjectionCheckpoints.AllAsync(Database.DataSource, Cancel).Result.Any(s => s.Name == "seen_poison" && s.Status == "failed"));
+
+        var state = Assert.Single(await ProjectionCheckpoints.AllAsync(Database.DataSource, Cancel), s => s.Name == "seen_poison");
+        Assert.Equal(("failed", poisonPosition), (state.Status, state.FailedPosition));
+        Assert.Contains("poison", state.Error, StringComparison.Ordinal);
+        Assert.Equal(0, await Daemon(projection).ApplyNextBatchAsync(Cancel));
+    }
+
+    [Fact]
+    public async Task Of_two_daemons_only_one_leads_and_the_other_takes_over_when_it_stops()
+    {
+        var projection = await SeenProjection.CreateAsync(Database, "seen_leader");
+        var (first, second) = (Daemon(projection), Daemon(projection));
+        using var stopFirst = new CancellationTokenSource();
+        using var stopSecond = new CancellationTokenSource();
+        var runningFirst = first.RunAsync(stopFirst.Token);
+        await WaitUntilAsync(() => first.IsLeader);
+        var runningSecond = second.RunAsync(stopSecond.Token);
+        await Task.Delay(300, Cancel);
+
+        Assert.False(second.IsLeader);
+        await stopFirst.CancelAsync();
+        await runningFirst;
+        await WaitUntilAsync(() => second.IsLeader);
+        await AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, TestEvents.Notes("after takeover"));
+        await WaitUntilAsync(() => projection.CountAsync().Result == CountAllEventsAsync().Result);
+
+        await stopSecond.CancelAsync();
+        await runningSecond;
+    }
+
+    private ProjectionDaemon Daemon(IProjection projection) =>
+        new(Database.DataSource, Store.Types, projection, new AppendSignal()) { BatchSize = 2, IdleWait = TimeSpan.FromMilliseconds(50) };
+
+    /// <summary>
+    /// Applies batches until the projection has seen every committed event. The global log may hold back while
+    /// another test class's transaction is open on the shared cluster (it stalls, never skips), hence the wait.
+    /// </summary>
+    private async Task DrainAsync(ProjectionDaemon daemon, SeenProjection projection)
+    {
+        var expected = await CountAllEventsAsync();
+        await WaitUntilAsync(() => daemon.ApplyNextBatchAsync(Cancel).Result >= 0 && projection.CountAsync().Result == expected);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(20, Cancel);
+        }
+    }
+
+    /// <summary>Records each event it sees under a primary key: applying one twice would fail.</summary>
+    private sealed class SeenProjection(TestDatabase database, string name, string? poison) : IProjection
+    {
+        public string Name => name;
+
+        public static async Task<SeenProjection> CreateAsync(TestDatabase database, string name, string? poison = null)
+        {
+            await database.ScalarAsync<int>($"CREATE TABLE {name} (event_id uuid PRIMARY KEY)");
+            return new SeenProjection(database, name, poison);
+        }
+
+        public async Task ApplyAsync(NpgsqlConnection connection, RecordedEvent recorded, CancellationToken cancellationToken)
+        {
+            if (recorded.Data is Noted { Text: var text } && text == poison)
+            {
+                throw new InvalidOperationException($"cannot apply {poison}");
+            }
+
+            await using var insert = new NpgsqlCommand($"INSERT INTO {name} VALUES ($1)", connection) { Parameters = { new() { Value = recorded.EventId } } };
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        public Task<long> CountAsync() => database.ScalarAsync<long>($"SELECT count(*) FROM {name}");
+    }
+}
