@@ -46,6 +46,7 @@ public static class ProjectionEndpoints
             return Results.Ok(new ProjectionsView(views));
         })
         .Produces<ProjectionsView>()
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
         .WithTags("Projections")
         .WithName("GetProjections")
         .WithSummary("Each projection's position, lag (committed events not yet applied) and status");

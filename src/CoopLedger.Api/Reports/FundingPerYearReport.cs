@@ -1,4 +1,5 @@
 using System.Globalization;
+using CoopLedger.Api.Projections;
 using Npgsql;
 
 namespace CoopLedger.Api.Reports;
@@ -57,8 +58,10 @@ public static class FundingPerYearReport
                 .Select(g => new FundingTotal(g.Key, Money(g.Sum(r => decimal.Parse(r.Amount, CultureInfo.InvariantCulture))))).ToList();
             return Results.Ok(new FundingPerYearView(rows, totals));
         })
+        .AddEndpointFilter(new ReadYourWrites("funding_per_year"))
         .Produces<FundingPerYearView>()
         .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
         .WithTags("Reports")
         .WithName("GetFundingPerYear")
         .WithSummary("Funding per year grouped by funderKind, funder, country, mechanism or partnership (from the read model)");

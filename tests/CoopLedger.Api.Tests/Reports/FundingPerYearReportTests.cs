@@ -46,6 +46,29 @@ public sealed class FundingPerYearReportTests(ApiFactory api) : IClassFixture<Ap
     }
 
     [Fact]
+    public async Task A_query_with_minPosition_sees_the_write_that_answered_that_position()
+    {
+        var client = new ApiClient(api.CreateClient());
+        var p = $"/api/partnerships/{(await client.PostAsync("/api/partnerships", ApiClient.Registration("RYW (démo)"), HttpStatusCode.Created)).GetProperty("id").GetString()}";
+
+        var written = await client.PostAsync($"{p}/funding", new { funder = new { name = "Ville", kind = "FrenchAuthority" }, amount = "777.00", year = 2041, mechanism = "GeneralBudget", reason = "demo" });
+        var report = await client.GetAsync($"/api/reports/funding-per-year?from=2041&to=2041&minPosition={written.GetProperty("position").GetInt64()}");
+
+        Assert.Equal("777.00", Assert.Single(report.GetProperty("totals").EnumerateArray()).GetProperty("amount").GetString());
+    }
+
+    [Fact]
+    public async Task A_position_the_read_models_do_not_reach_in_time_is_503_with_Retry_After_and_a_bad_one_400()
+    {
+        var unreachable = await api.CreateClient().GetAsync(new Uri("/api/reports/funding-per-year?minPosition=999999999", UriKind.Relative), Cancel);
+        var invalid = await api.CreateClient().GetAsync(new Uri("/api/reports/funding-per-year?minPosition=-3", UriKind.Relative), Cancel);
+
+        await Problems.ReadAsync(unreachable, HttpStatusCode.ServiceUnavailable);
+        Assert.NotNull(unreachable.Headers.RetryAfter);
+        await Problems.ReadAsync(invalid, HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task An_unknown_grouping_is_400()
     {
         var response = await api.CreateClient().GetAsync(new Uri("/api/reports/funding-per-year?groupBy=colour", UriKind.Relative), Cancel);
