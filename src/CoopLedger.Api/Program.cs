@@ -24,6 +24,7 @@ app.MapCoopLedgerOpenApi();
 app.MapPartnerships();
 app.MapProjections();
 app.MapFundingPerYear();
+app.MapActivePartnerships();
 if (args is [SeedDemo.Verb, ..])
 {
     await SeedDemo.RunAsync(app);

@@ -3,6 +3,7 @@ using CoopLedger.EventStore;
 using CoopLedger.EventStore.Hosting;
 using CoopLedger.EventStore.Schema;
 using CoopLedger.Projections.Funding;
+using CoopLedger.Projections.Partnerships;
 using Npgsql;
 
 namespace CoopLedger.Api.Hosting;
@@ -19,7 +20,7 @@ public static class DatabaseSetup
         var services = builder.Services;
         var endpoint = new DatabaseEndpoint(builder.Configuration.GetConnectionString(ConnectionStringName));
         services.AddSingleton(endpoint);
-        services.AddSingleton<IEnumerable<Migration>>([.. LedgerMigrations.All, .. ApiMigrations.All, .. FundingMigrations.All]);
+        services.AddSingleton<IEnumerable<Migration>>([.. LedgerMigrations.All, .. ApiMigrations.All, .. FundingMigrations.All, .. ActivePartnershipsMigrations.All]);
 
         // Hosted services start in registration order: the cluster first, then the migrations, then Kestrel.
         if (endpoint.IsEmbedded)

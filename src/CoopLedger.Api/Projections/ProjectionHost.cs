@@ -2,6 +2,7 @@ using CoopLedger.EventStore;
 using CoopLedger.EventStore.GlobalLog;
 using CoopLedger.EventStore.Projections;
 using CoopLedger.Projections.Funding;
+using CoopLedger.Projections.Partnerships;
 using Npgsql;
 
 namespace CoopLedger.Api.Projections;
@@ -26,7 +27,11 @@ public sealed class ProjectionHost(IServiceProvider services) : IHostedService, 
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
         _listener = new AppendListener(dataSource, store.Signal);
         await _listener.StartAsync(cancellationToken);
-        Daemons = [new ProjectionDaemon(dataSource, store.Types, new FundingPerYearProjection(store), store.Signal)];
+        Daemons =
+        [
+            new ProjectionDaemon(dataSource, store.Types, new FundingPerYearProjection(store), store.Signal),
+            new ProjectionDaemon(dataSource, store.Types, new ActivePartnershipsProjection(store), store.Signal),
+        ];
         _running.AddRange(Daemons.Select(daemon => Task.Run(() => daemon.RunAsync(_stop.Token), CancellationToken.None)));
     }
 

@@ -3,37 +3,24 @@ using CoopLedger.Domain.Partnerships.Corrections;
 using CoopLedger.Domain.Partnerships.Funding;
 using CoopLedger.Domain.Partnerships.Registration;
 using CoopLedger.EventStore;
-using CoopLedger.EventStore.Events;
-using CoopLedger.EventStore.Projections;
-using CoopLedger.EventStore.Reading;
-using CoopLedger.Projections.History;
+using CoopLedger.Projections.Partnerships;
 using Npgsql;
 
 namespace CoopLedger.Projections.Funding;
 
-/// <summary>
-/// Funding lines per partnership, for the funding-per-year report. On any event that can change them, the
-/// partnership's lines are folded again from its corrected stream up to that event (the domain's own fold, so
-/// revisions, withdrawals and corrections mean here exactly what they mean everywhere) and written in place.
-/// </summary>
-public sealed class FundingPerYearProjection(PostgresEventStore store) : IProjection
+/// <summary>Funding lines per partnership, as they currently stand, for the funding-per-year report.</summary>
+public sealed class FundingPerYearProjection(PostgresEventStore store) : PartnershipReadModel(store)
 {
     /// <inheritdoc />
-    public string Name => "funding_per_year";
+    public override string Name => "funding_per_year";
 
     /// <inheritdoc />
-    public async Task ApplyAsync(NpgsqlConnection connection, RecordedEvent recorded, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(recorded);
-        if (recorded.Data is not (PartnershipRegistered or FundingCommitted or FundingRevised or FundingWithdrawn or CorrectionRecorded))
-        {
-            return;
-        }
+    protected override bool Concerns(object data) =>
+        data is PartnershipRegistered or FundingCommitted or FundingRevised or FundingWithdrawn or CorrectionRecorded;
 
-        var history = await store.ReadStreamAsync(connection, recorded.StreamId, new StreamReadOptions { UpToVersion = recorded.Version }, cancellationToken);
-        var state = PartnershipEvolution.Fold(CorrectedHistory.Apply(history, store.Types).Select(e => e.Data));
-        await ReplaceAsync(connection, recorded.StreamId, state, cancellationToken);
-    }
+    /// <inheritdoc />
+    protected override Task WriteAsync(NpgsqlConnection connection, Guid partnershipId, PartnershipState state, CancellationToken cancellationToken) =>
+        ReplaceAsync(connection, partnershipId, state, cancellationToken);
 
     private static async Task ReplaceAsync(NpgsqlConnection connection, Guid partnershipId, PartnershipState state, CancellationToken cancellationToken)
     {

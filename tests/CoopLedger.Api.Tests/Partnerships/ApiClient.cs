@@ -27,6 +27,25 @@ internal sealed class ApiClient(HttpClient http)
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    /// <summary>Waits until the named projections have applied every committed event, and checks they run.</summary>
+    public async Task CaughtUpAsync(params string[] names)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var projections = (await GetAsync("/api/projections")).GetProperty("projections").EnumerateArray()
+                .Where(p => names.Contains(p.GetProperty("name").GetString())).ToList();
+            if (projections.Count == names.Length && projections.All(p => p.GetProperty("lag").GetInt64() == 0))
+            {
+                Assert.All(projections, p => Assert.Equal("running", p.GetProperty("status").GetString()));
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"projections {string.Join(", ", names)} did not catch up");
+            await Task.Delay(50, Cancel);
+        }
+    }
+
     public static object Registration(string title = "Saint-Étienne – Monastir") => new
     {
         title,

@@ -14,7 +14,7 @@ public sealed class FundingPerYearReportTests(ApiFactory api) : IClassFixture<Ap
     {
         var client = new ApiClient(api.CreateClient());
         await MonastirHistory.EnterAsync(new DemoClient(api.CreateClient()), Cancel);
-        await CaughtUpAsync(client);
+        await client.CaughtUpAsync("funding_per_year");
 
         var byKind = await client.GetAsync("/api/reports/funding-per-year?from=2017&to=2017&groupBy=funderKind");
         var byCountry = await client.GetAsync("/api/reports/funding-per-year?from=2017&to=2017&groupBy=country");
@@ -38,7 +38,7 @@ public sealed class FundingPerYearReportTests(ApiFactory api) : IClassFixture<Ap
         await client.PostAsync($"{p}/funding/{dropped}/withdrawal", new { reason = "annulé" });
         var revision = (await client.GetAsync($"{p}/history")).GetProperty("events").EnumerateArray().Last(e => e.GetProperty("type").GetString() == "funding_revised");
         await client.PostAsync($"{p}/corrections", new { correctsEventId = revision.GetProperty("eventId").GetString(), changes = new { amount = 1250 }, reason = "typo" });
-        await CaughtUpAsync(client);
+        await client.CaughtUpAsync("funding_per_year");
 
         var report = await client.GetAsync($"/api/reports/funding-per-year?from=2031&to=2031&groupBy=partnership");
 
@@ -81,23 +81,4 @@ public sealed class FundingPerYearReportTests(ApiFactory api) : IClassFixture<Ap
 
     private static JsonElement Row(JsonElement report, string key) =>
         report.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("key").GetString() == key);
-
-    /// <summary>Waits until the funding projection has applied every committed event.</summary>
-    private static async Task CaughtUpAsync(ApiClient client)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var projections = (await client.GetAsync("/api/projections")).GetProperty("projections").EnumerateArray().ToList();
-            var funding = projections.SingleOrDefault(p => p.GetProperty("name").GetString() == "funding_per_year");
-            if (funding.ValueKind == JsonValueKind.Object && funding.GetProperty("lag").GetInt64() == 0)
-            {
-                Assert.Equal("running", funding.GetProperty("status").GetString());
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "the funding projection did not catch up");
-            await Task.Delay(50, Cancel);
-        }
-    }
 }

@@ -1,0 +1,57 @@
+using CoopLedger.Api.Projections;
+using CoopLedger.Domain.Partnerships;
+using Npgsql;
+
+namespace CoopLedger.Api.Reports;
+
+/// <summary>A partnership active on the date.</summary>
+public sealed record ActivePartnershipRow(Guid Id, string Title, IReadOnlyList<string> Countries, Guid ActiveConventionId);
+
+/// <summary>The partnerships active on a date.</summary>
+public sealed record ActivePartnershipsView(DateOnly AsOf, int Count, IReadOnlyList<ActivePartnershipRow> Partnerships);
+
+/// <summary><c>GET /api/reports/active-partnerships</c>: one indexed query on the conventions' validity ranges.</summary>
+public static class ActivePartnershipsReport
+{
+    /// <summary>Maps the route.</summary>
+    public static WebApplication MapActivePartnerships(this WebApplication app)
+    {
+        app.MapGet("/api/reports/active-partnerships", async (DateOnly? asOf, NpgsqlDataSource dataSource, TimeProvider clock, HttpContext http) =>
+        {
+            var day = asOf ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            if (day.Year is < Years.First or > Years.Last)
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["asOf"] = [$"A date from {Years.First} to {Years.Last}."] });
+            }
+
+            // Active: a validity period covers the date, and neither cancelled, suspended nor terminated by then.
+            await using var command = dataSource.CreateCommand("""
+                SELECT DISTINCT ON (p.partnership_id) p.partnership_id, p.title, p.countries, c.convention_id
+                FROM projections.convention_periods c
+                JOIN projections.partnerships p ON p.partnership_id = c.partnership_id
+                WHERE c.validity @> $1::date
+                  AND NOT p.cancelled AND NOT p.suspended AND (p.terminated_on IS NULL OR p.terminated_on > $1::date)
+                ORDER BY p.partnership_id, lower(c.validity) DESC
+                """);
+            command.Parameters.Add(new() { Value = day });
+            var rows = new List<ActivePartnershipRow>();
+            await using (var reader = await command.ExecuteReaderAsync(http.RequestAborted))
+            {
+                while (await reader.ReadAsync(http.RequestAborted))
+                {
+                    rows.Add(new ActivePartnershipRow(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<string[]>(2), reader.GetGuid(3)));
+                }
+            }
+
+            return Results.Ok(new ActivePartnershipsView(day, rows.Count, [.. rows.OrderBy(r => r.Title, StringComparer.Ordinal)]));
+        })
+        .AddEndpointFilter(new ReadYourWrites("active_partnerships"))
+        .Produces<ActivePartnershipsView>()
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+        .WithTags("Reports")
+        .WithName("GetActivePartnerships")
+        .WithSummary("The partnerships active on asOf (default today), from the convention-validity read model");
+        return app;
+    }
+}
