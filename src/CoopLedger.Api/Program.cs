@@ -25,6 +25,7 @@ app.MapPartnerships();
 app.MapProjections();
 app.MapFundingPerYear();
 app.MapActivePartnerships();
+app.MapPartnershipList();
 if (args is [SeedDemo.Verb, ..])
 {
     await SeedDemo.RunAsync(app);

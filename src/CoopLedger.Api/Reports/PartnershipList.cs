@@ -1,0 +1,97 @@
+using CoopLedger.Api.Projections;
+using CoopLedger.Domain.Partnerships;
+using CoopLedger.Domain.Partnerships.Registration;
+using Npgsql;
+
+namespace CoopLedger.Api.Reports;
+
+/// <summary>A partnership in the list, with its status on <c>asOf</c>.</summary>
+public sealed record PartnershipListItem(Guid Id, string Title, PartnershipForm Form, PartnershipStatus Status, IReadOnlyList<string> Countries, IReadOnlyList<string> Sirens);
+
+/// <summary>A page of the list; <c>nextCursor</c> fetches the next page, null on the last.</summary>
+public sealed record PartnershipListView(DateOnly AsOf, IReadOnlyList<PartnershipListItem> Partnerships, string? NextCursor);
+
+/// <summary><c>GET /api/partnerships</c>: filters status (at asOf), country, siren, form; keyset paging.</summary>
+public static class PartnershipList
+{
+    private const int MaxLimit = 500;
+
+    /// <summary>Maps the route.</summary>
+    public static WebApplication MapPartnershipList(this WebApplication app)
+    {
+        app.MapGet("/api/partnerships", async (string? status, string? country, string? siren, string? form, DateOnly? asOf, int? limit, Guid? cursor,
+            NpgsqlDataSource dataSource, TimeProvider clock, HttpContext http) =>
+        {
+            var errors = new Dictionary<string, string[]>();
+            var day = asOf ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            Check(errors, "asOf", day.Year is >= Years.First and <= Years.Last, $"A date from {Years.First} to {Years.Last}.");
+            Check(errors, "status", status is null || Enum.GetNames<PartnershipStatus>().Contains(status, StringComparer.Ordinal),
+                $"One of: {string.Join(", ", Enum.GetNames<PartnershipStatus>())}.");
+            Check(errors, "form", form is null || Enum.GetNames<PartnershipForm>().Contains(form, StringComparer.Ordinal),
+                $"One of: {string.Join(", ", Enum.GetNames<PartnershipForm>())}.");
+            Check(errors, "limit", limit is null or (>= 1 and <= MaxLimit), $"From 1 to {MaxLimit}.");
+            if (errors.Count > 0)
+            {
+                return Results.ValidationProblem(errors);
+            }
+
+            var size = limit ?? 100;
+            // The status on a date, in SQL, as PartnershipState.StatusOn computes it in the domain.
+            await using var command = dataSource.CreateCommand("""
+                SELECT partnership_id, title, form, status, countries, sirens FROM (
+                    SELECT p.*, CASE
+                        WHEN p.cancelled THEN 'Cancelled'
+                        WHEN p.terminated_on <= $1 THEN 'Terminated'
+                        WHEN p.suspended THEN 'Suspended'
+                        WHEN EXISTS (SELECT 1 FROM projections.convention_periods c WHERE c.partnership_id = p.partnership_id AND c.validity @> $1) THEN 'Active'
+                        WHEN EXISTS (SELECT 1 FROM projections.convention_periods c WHERE c.partnership_id = p.partnership_id AND lower(c.validity) <= $1) THEN 'Lapsed'
+                        ELSE 'Registered' END AS status
+                    FROM projections.partnerships p
+                    WHERE ($2::uuid IS NULL OR p.partnership_id > $2)
+                      AND ($3::text IS NULL OR $3 = ANY (p.countries))
+                      AND ($4::text IS NULL OR $4 = ANY (p.sirens))
+                      AND ($5::text IS NULL OR p.form = $5)
+                ) listed
+                WHERE $6::text IS NULL OR status = $6
+                ORDER BY partnership_id
+                LIMIT $7
+                """);
+            command.Parameters.Add(new() { Value = day });
+            command.Parameters.Add(new() { Value = (object?)cursor ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+            foreach (var filter in new[] { country, siren, form, status })
+            {
+                command.Parameters.Add(new() { Value = (object?)filter ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            }
+
+            command.Parameters.Add(new() { Value = size + 1 });
+            var items = new List<PartnershipListItem>();
+            await using (var reader = await command.ExecuteReaderAsync(http.RequestAborted))
+            {
+                while (await reader.ReadAsync(http.RequestAborted))
+                {
+                    items.Add(new PartnershipListItem(reader.GetGuid(0), reader.GetString(1), Enum.Parse<PartnershipForm>(reader.GetString(2)),
+                        Enum.Parse<PartnershipStatus>(reader.GetString(3)), reader.GetFieldValue<string[]>(4), reader.GetFieldValue<string[]>(5)));
+                }
+            }
+
+            var page = items.Take(size).ToList();
+            return Results.Ok(new PartnershipListView(day, page, items.Count > size ? page[^1].Id.ToString() : null));
+        })
+        .AddEndpointFilter(new ReadYourWrites("active_partnerships"))
+        .Produces<PartnershipListView>()
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+        .WithTags("Partnerships")
+        .WithName("ListPartnerships")
+        .WithSummary("Partnerships with their status on asOf; filters status, country, siren, form; keyset paging with limit and cursor");
+        return app;
+    }
+
+    private static void Check(Dictionary<string, string[]> errors, string field, bool valid, string message)
+    {
+        if (!valid)
+        {
+            errors[field] = [message];
+        }
+    }
+}
