@@ -26,6 +26,7 @@ app.MapProjections();
 app.MapFundingPerYear();
 app.MapActivePartnerships();
 app.MapPartnershipList();
+app.MapActionsPerChallenge();
 if (args is [SeedDemo.Verb, ..])
 {
     await SeedDemo.RunAsync(app);

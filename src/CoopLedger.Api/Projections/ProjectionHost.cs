@@ -1,6 +1,7 @@
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.GlobalLog;
 using CoopLedger.EventStore.Projections;
+using CoopLedger.Projections.ActionPlan;
 using CoopLedger.Projections.Funding;
 using CoopLedger.Projections.Partnerships;
 using Npgsql;
@@ -31,6 +32,7 @@ public sealed class ProjectionHost(IServiceProvider services) : IHostedService, 
         [
             new ProjectionDaemon(dataSource, store.Types, new FundingPerYearProjection(store), store.Signal),
             new ProjectionDaemon(dataSource, store.Types, new ActivePartnershipsProjection(store), store.Signal),
+            new ProjectionDaemon(dataSource, store.Types, new ActionsPerChallengeProjection(store), store.Signal),
         ];
         _running.AddRange(Daemons.Select(daemon => Task.Run(() => daemon.RunAsync(_stop.Token), CancellationToken.None)));
     }
