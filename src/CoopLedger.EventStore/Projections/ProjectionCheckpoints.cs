@@ -35,10 +35,15 @@ public static class ProjectionCheckpoints
     }
 
     /// <summary>Stops a projection at the event it could not apply.</summary>
+    /// <remarks>
+    /// An upsert: when the failing batch was the projection's first, the row it created was rolled back with it.
+    /// </remarks>
     public static async Task FailAsync(NpgsqlDataSource dataSource, string name, long position, string error, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            "UPDATE ledger.projection_checkpoints SET status = 'failed', failed_position = $2, error = $3, updated_at = now() WHERE name = $1");
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO ledger.projection_checkpoints (name, status, failed_position, error) VALUES ($1, 'failed', $2, $3)
+            ON CONFLICT (name) DO UPDATE SET status = 'failed', failed_position = $2, error = $3, updated_at = now()
+            """);
         command.Parameters.Add(new() { Value = name });
         command.Parameters.Add(new() { Value = position });
         command.Parameters.Add(new() { Value = error });
