@@ -17,6 +17,7 @@ public sealed class ProjectionHost(IServiceProvider services) : IHostedService, 
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _running = [];
     private AppendListener? _listener;
+    private int _stopped;
 
     /// <summary>The daemons, once started.</summary>
     public IReadOnlyList<ProjectionDaemon> Daemons { get; private set; } = [];
@@ -38,8 +39,14 @@ public sealed class ProjectionHost(IServiceProvider services) : IHostedService, 
     }
 
     /// <inheritdoc />
+    /// <remarks>Idempotent: a host may be stopped twice (the test host does), and the daemons stop only once.</remarks>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         await Task.WhenAll(_running).WaitAsync(cancellationToken);
         if (_listener is not null)
@@ -49,9 +56,9 @@ public sealed class ProjectionHost(IServiceProvider services) : IHostedService, 
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        await StopAsync(CancellationToken.None);
         _stop.Dispose();
-        return ValueTask.CompletedTask;
     }
 }
