@@ -1,6 +1,7 @@
 using CoopLedger.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
 
 namespace CoopLedger.Api.Tests;
 
@@ -17,6 +18,15 @@ public class ApiFactory(PostgresCluster cluster) : WebApplicationFactory<Program
 
     /// <inheritdoc />
     public async ValueTask InitializeAsync() => _connectionString = await cluster.CreateDatabaseAsync("api");
+
+    /// <summary>How many events the ledger holds: a refused command must leave it unchanged.</summary>
+    public async Task<long> CountEventsAsync()
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM ledger.events", connection);
+        return (long)(await count.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+    }
 
     /// <inheritdoc />
     protected override void ConfigureWebHost(IWebHostBuilder builder)

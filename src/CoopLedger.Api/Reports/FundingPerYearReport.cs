@@ -1,3 +1,4 @@
+using CoopLedger.Api.Commands;
 using System.Globalization;
 using CoopLedger.Api.Projections;
 using Npgsql;
@@ -50,12 +51,12 @@ public static class FundingPerYearReport
             {
                 while (await reader.ReadAsync(http.RequestAborted))
                 {
-                    rows.Add(new FundingRow(reader.GetInt32(0), reader.GetString(1), Money(reader.GetDecimal(2)), Money(reader.GetDecimal(3))));
+                    rows.Add(new FundingRow(reader.GetInt32(0), reader.GetString(1), Euros.Format(reader.GetDecimal(2)), Euros.Format(reader.GetDecimal(3))));
                 }
             }
 
             var totals = rows.GroupBy(r => r.Year)
-                .Select(g => new FundingTotal(g.Key, Money(g.Sum(r => decimal.Parse(r.Amount, CultureInfo.InvariantCulture))))).ToList();
+                .Select(g => new FundingTotal(g.Key, Euros.Format(g.Sum(r => decimal.Parse(r.Amount, CultureInfo.InvariantCulture))))).ToList();
             return Results.Ok(new FundingPerYearView(rows, totals));
         })
         .AddEndpointFilter(new ReadYourWrites("funding_per_year"))
@@ -68,5 +69,4 @@ public static class FundingPerYearReport
         return app;
     }
 
-    private static string Money(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
 }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Npgsql;
 
 namespace CoopLedger.Api.Tests.Partnerships;
 
@@ -29,13 +28,13 @@ public sealed class CommandConventionTests(ApiFactory api) : IClassFixture<ApiFa
     {
         var id = await RegisterAsync();
         await Post($"/api/partnerships/{id}/challenges", new { title = "Jeunesse" });
-        var before = await CountEventsAsync();
+        var before = await api.CountEventsAsync();
 
         var response = await Post($"/api/partnerships/{id}/challenges", new { title = "Culture" }, ifMatch: "\"1\"");
 
         var problem = await Problems.ReadAsync(response, HttpStatusCode.PreconditionFailed);
         Assert.Equal(2, problem.GetProperty("currentVersion").GetInt64());
-        Assert.Equal(before, await CountEventsAsync());
+        Assert.Equal(before, await api.CountEventsAsync());
         Assert.Equal(HttpStatusCode.OK, (await Post($"/api/partnerships/{id}/challenges", new { title = "Culture" }, ifMatch: "\"2\"")).StatusCode);
     }
 
@@ -45,14 +44,14 @@ public sealed class CommandConventionTests(ApiFactory api) : IClassFixture<ApiFa
         var id = await RegisterAsync();
         var first = await Post($"/api/partnerships/{id}/challenges", new { title = "Jeunesse" }, key: "key-1");
         var firstBody = await first.Content.ReadAsStringAsync(Cancel);
-        var before = await CountEventsAsync();
+        var before = await api.CountEventsAsync();
 
         var retry = await Post($"/api/partnerships/{id}/challenges", new { title = "Jeunesse" }, key: "key-1");
 
         Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
         Assert.Equal(firstBody, await retry.Content.ReadAsStringAsync(Cancel));
         Assert.Equal(first.Headers.ETag, retry.Headers.ETag);
-        Assert.Equal(before, await CountEventsAsync());
+        Assert.Equal(before, await api.CountEventsAsync());
     }
 
     [Fact]
@@ -60,25 +59,25 @@ public sealed class CommandConventionTests(ApiFactory api) : IClassFixture<ApiFa
     {
         var id = await RegisterAsync();
         await Post($"/api/partnerships/{id}/challenges", new { title = "Jeunesse" }, key: "key-2");
-        var before = await CountEventsAsync();
+        var before = await api.CountEventsAsync();
 
         var response = await Post($"/api/partnerships/{id}/challenges", new { title = "Culture" }, key: "key-2");
 
         await Problems.ReadAsync(response, HttpStatusCode.UnprocessableEntity);
-        Assert.Equal(before, await CountEventsAsync());
+        Assert.Equal(before, await api.CountEventsAsync());
     }
 
     [Fact]
     public async Task Unknown_partnership_and_unknown_action_answer_404_and_write_nothing()
     {
         var id = await RegisterAsync();
-        var before = await CountEventsAsync();
+        var before = await api.CountEventsAsync();
 
         await Problems.ReadAsync(await Post($"/api/partnerships/{Guid.NewGuid()}/challenges", new { title = "x" }), HttpStatusCode.NotFound);
         await Problems.ReadAsync(await Post($"/api/partnerships/{id}/actions/{Guid.NewGuid()}/start", new { }), HttpStatusCode.NotFound);
         var response = await api.CreateClient().GetAsync(new Uri($"/api/partnerships/{Guid.NewGuid()}", UriKind.Relative), Cancel);
         await Problems.ReadAsync(response, HttpStatusCode.NotFound);
-        Assert.Equal(before, await CountEventsAsync());
+        Assert.Equal(before, await api.CountEventsAsync());
     }
 
     [Fact]
@@ -88,19 +87,19 @@ public sealed class CommandConventionTests(ApiFactory api) : IClassFixture<ApiFa
         var convention = await Post($"/api/partnerships/{id}/conventions", new { signedOn = "2012-05-04", validFrom = "2012-05-04", validTo = "2015-12-31" });
         var conventionId = JsonDocument.Parse(await convention.Content.ReadAsStringAsync(Cancel)).RootElement.GetProperty("conventionId").GetString();
         await Post($"/api/partnerships/{id}/termination", new { endDate = "2015-12-31", reason = "fin" });
-        var before = await CountEventsAsync();
+        var before = await api.CountEventsAsync();
 
         var response = await Post($"/api/partnerships/{id}/conventions/{conventionId}/renewals", new { signedOn = "2016-01-05", validFrom = "2016-01-01", validTo = "2018-12-31" });
 
         var problem = await Problems.ReadAsync(response, HttpStatusCode.Conflict);
         Assert.Equal("partnership-ended", problem.GetProperty("code").GetString());
-        Assert.Equal(before, await CountEventsAsync());
+        Assert.Equal(before, await api.CountEventsAsync());
     }
 
     [Fact]
     public async Task Invalid_fields_answer_400_naming_each_field_and_write_nothing()
     {
-        var before = await CountEventsAsync();
+        var before = await api.CountEventsAsync();
 
         var response = await Post("/api/partnerships", new
         {
@@ -116,7 +115,7 @@ public sealed class CommandConventionTests(ApiFactory api) : IClassFixture<ApiFa
             Assert.True(errors.TryGetProperty(field, out _), $"{field} not named in {errors}");
         }
 
-        Assert.Equal(before, await CountEventsAsync());
+        Assert.Equal(before, await api.CountEventsAsync());
     }
 
     [Fact]
@@ -147,7 +146,7 @@ public sealed class CommandConventionTests(ApiFactory api) : IClassFixture<ApiFa
     public async Task Dates_outside_1950_2100_are_400_in_bodies_effectiveAt_and_asOf()
     {
         var id = await RegisterAsync();
-        var before = await CountEventsAsync();
+        var before = await api.CountEventsAsync();
 
         var signedOn = await Post($"/api/partnerships/{id}/conventions", new { signedOn = "0001-01-01", validFrom = "2012-05-04" });
         var effective = await Post($"/api/partnerships/{id}/challenges", new { title = "x", effectiveAt = "0001-01-01" });
@@ -156,7 +155,7 @@ public sealed class CommandConventionTests(ApiFactory api) : IClassFixture<ApiFa
         Assert.True((await Problems.ReadAsync(signedOn, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("signedOn", out _));
         Assert.True((await Problems.ReadAsync(effective, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("effectiveAt", out _));
         await Problems.ReadAsync(asOf, HttpStatusCode.BadRequest);
-        Assert.Equal(before, await CountEventsAsync());
+        Assert.Equal(before, await api.CountEventsAsync());
     }
 
     [Fact]
@@ -188,13 +187,13 @@ public sealed class CommandConventionTests(ApiFactory api) : IClassFixture<ApiFa
     [Fact]
     public async Task A_body_over_the_limit_answers_413_and_writes_nothing()
     {
-        var before = await CountEventsAsync();
+        var before = await api.CountEventsAsync();
 
         var response = await api.CreateClient().PostAsync(new Uri("/api/partnerships", UriKind.Relative),
             new StringContent($$"""{ "title": "{{new string('x', 2 * 1024 * 1024)}}" }""", Encoding.UTF8, "application/json"), Cancel);
 
         await Problems.ReadAsync(response, HttpStatusCode.RequestEntityTooLarge);
-        Assert.Equal(before, await CountEventsAsync());
+        Assert.Equal(before, await api.CountEventsAsync());
     }
 
     [Fact]
@@ -231,13 +230,5 @@ public sealed class CommandConventionTests(ApiFactory api) : IClassFixture<ApiFa
         }
 
         return api.CreateClient().SendAsync(request, Cancel);
-    }
-
-    private async Task<long> CountEventsAsync()
-    {
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync(Cancel);
-        await using var count = new NpgsqlCommand("SELECT count(*) FROM ledger.events", connection);
-        return (long)(await count.ExecuteScalarAsync(Cancel))!;
     }
 }

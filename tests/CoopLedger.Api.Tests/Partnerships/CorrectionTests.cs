@@ -77,7 +77,7 @@ public sealed class CorrectionTests(ApiFactory api) : IClassFixture<ApiFactory>
         var funding = (await EventAsync(client, p, "funding_committed")).GetProperty("eventId").GetString();
         await client.PostAsync($"{p}/corrections", new { correctsEventId = funding, changes = new { amount = 200 }, reason = "typo" });
         var correction = (await EventAsync(client, p, "correction_recorded")).GetProperty("eventId").GetString();
-        var before = await CountEventsAsync();
+        var before = await api.CountEventsAsync();
 
         foreach (var (target, changes) in new (string?, object)[]
         {
@@ -94,7 +94,7 @@ public sealed class CorrectionTests(ApiFactory api) : IClassFixture<ApiFactory>
             Assert.True(problem.GetProperty("errors").TryGetProperty("changes", out _), problem.ToString());
         }
 
-        Assert.Equal(before, await CountEventsAsync());
+        Assert.Equal(before, await api.CountEventsAsync());
         Assert.Equal("200.00", (await client.GetAsync($"{p}?asOf=2017-12-31")).GetProperty("funding")[0].GetProperty("amount").GetString());
     }
 
@@ -104,7 +104,7 @@ public sealed class CorrectionTests(ApiFactory api) : IClassFixture<ApiFactory>
         var client = new ApiClient(api.CreateClient());
         var p = $"/api/partnerships/{(await client.PostAsync("/api/partnerships", ApiClient.Registration(), HttpStatusCode.Created)).GetProperty("id").GetString()}";
         var registration = await EventAsync(client, p, "partnership_registered");
-        var before = await CountEventsAsync();
+        var before = await api.CountEventsAsync();
 
         var unknown = await client.Http.PostAsJsonAsync(new Uri($"{p}/corrections", UriKind.Relative),
             new { correctsEventId = Guid.NewGuid(), changes = new { title = "x" }, reason = "r" }, Cancel);
@@ -114,7 +114,7 @@ public sealed class CorrectionTests(ApiFactory api) : IClassFixture<ApiFactory>
         await Problems.ReadAsync(unknown, HttpStatusCode.NotFound);
         var errors = (await Problems.ReadAsync(noSuchField, HttpStatusCode.BadRequest)).GetProperty("errors");
         Assert.True(errors.TryGetProperty("changes.budget", out _), errors.ToString());
-        Assert.Equal(before, await CountEventsAsync());
+        Assert.Equal(before, await api.CountEventsAsync());
     }
 
     private static async Task<JsonElement> EventAsync(ApiClient client, string p, string type) =>
@@ -128,13 +128,5 @@ public sealed class CorrectionTests(ApiFactory api) : IClassFixture<ApiFactory>
         await connection.OpenAsync(Cancel);
         await using var now = new NpgsqlCommand("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')", connection);
         return (string)(await now.ExecuteScalarAsync(Cancel))!;
-    }
-
-    private async Task<long> CountEventsAsync()
-    {
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync(Cancel);
-        await using var count = new NpgsqlCommand("SELECT count(*) FROM ledger.events", connection);
-        return (long)(await count.ExecuteScalarAsync(Cancel))!;
     }
 }

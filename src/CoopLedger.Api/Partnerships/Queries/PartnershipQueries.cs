@@ -1,4 +1,4 @@
-using System.Globalization;
+using CoopLedger.Api.Commands;
 using CoopLedger.Domain.Partnerships;
 
 namespace CoopLedger.Api.Partnerships.Queries;
@@ -39,7 +39,7 @@ public static class PartnershipQueries
                 c.Periods.Skip(1).Select(p => new PeriodView(p.From, p.To)),
                 c.Amendments.Select(a => new AmendmentView(a.SignedOn, a.Summary, a.ValidTo)))),
             state.Funding.Values.OrderBy(f => f.Year).ThenBy(f => f.Funder.Name, StringComparer.Ordinal).Select(f => new FundingView(
-                f.FundingId, f.Funder, Money(f.Amount), f.Year, f.Mechanism, f.OnePercentWaterAmount is { } water ? Money(water) : null, f.InKind, f.Withdrawn)));
+                f.FundingId, f.Funder, Euros.Format(f.Amount), f.Year, f.Mechanism, f.OnePercentWaterAmount is { } water ? Euros.Format(water) : null, f.InKind, f.Withdrawn)));
     }
 
     private static PlanView Plan(PartnershipAsOf loaded)
@@ -54,6 +54,5 @@ public static class PartnershipQueries
             state.AnnualProgrammes.Select(p => new AnnualProgrammeView(p.Key, p.Value)));
     }
 
-    private static string Money(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
 
 }
