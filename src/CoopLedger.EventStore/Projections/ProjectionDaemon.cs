@@ -11,9 +11,24 @@ namespace CoopLedger.EventStore.Projections;
 /// across any number of instances exactly one applies it, and another takes over when that connection dies), then
 /// applies the global log in batches, each in one transaction with the checkpoint that records it.
 /// </summary>
-public sealed class ProjectionDaemon(NpgsqlDataSource dataSource, EventTypeRegistry types, IProjection projection, AppendSignal signal)
+public sealed class ProjectionDaemon
 {
-    private readonly GlobalLogReader _reader = new(dataSource, types);
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly IProjection _projection;
+    private readonly AppendSignal _signal;
+    private readonly GlobalLogReader _reader;
+    private readonly KeyValuePair<string, object?> _tag;
+    private double _lagSeconds;
+
+    /// <summary>Creates the daemon of one projection.</summary>
+    public ProjectionDaemon(NpgsqlDataSource dataSource, EventTypeRegistry types, IProjection projection, AppendSignal signal)
+    {
+        ArgumentNullException.ThrowIfNull(projection);
+        (_dataSource, _projection, _signal) = (dataSource, projection, signal);
+        _reader = new GlobalLogReader(dataSource, types);
+        _tag = new("coopledger.projection", _projection.Name);
+        EventStoreTelemetry.ObserveLag(_projection.Name, () => Volatile.Read(ref _lagSeconds));
+    }
 
     /// <summary>How many events one transaction applies at most.</summary>
     public int BatchSize { get; init; } = 500;
@@ -25,7 +40,7 @@ public sealed class ProjectionDaemon(NpgsqlDataSource dataSource, EventTypeRegis
     public Func<IReadOnlyList<RecordedEvent>, Task>? BeforeCommit { get; init; }
 
     /// <summary>The projection run.</summary>
-    public string Name => projection.Name;
+    public string Name => _projection.Name;
 
     /// <summary>Whether this instance currently holds the projection's leadership.</summary>
     public bool IsLeader { get; private set; }
@@ -37,10 +52,10 @@ public sealed class ProjectionDaemon(NpgsqlDataSource dataSource, EventTypeRegis
         {
             try
             {
-                await using var leadership = await dataSource.OpenConnectionAsync(stop).ConfigureAwait(false);
+                await using var leadership = await _dataSource.OpenConnectionAsync(stop).ConfigureAwait(false);
                 if (!await TryLeadAsync(leadership, stop).ConfigureAwait(false))
                 {
-                    await signal.WaitAsync(IdleWait, stop).ConfigureAwait(false);
+                    await _signal.WaitAsync(IdleWait, stop).ConfigureAwait(false);
                     continue;
                 }
 
@@ -49,7 +64,7 @@ public sealed class ProjectionDaemon(NpgsqlDataSource dataSource, EventTypeRegis
                 {
                     if (await ApplyNextBatchAsync(stop).ConfigureAwait(false) == 0)
                     {
-                        await signal.WaitAsync(IdleWait, stop).ConfigureAwait(false);
+                        await _signal.WaitAsync(IdleWait, stop).ConfigureAwait(false);
                     }
                 }
             }
@@ -75,11 +90,12 @@ public sealed class ProjectionDaemon(NpgsqlDataSource dataSource, EventTypeRegis
     /// </summary>
     public async Task<int> ApplyNextBatchAsync(CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         using var activity = EventStoreTelemetry.Source.StartActivity("projection.batch");
-        activity?.SetTag("coopledger.projection", projection.Name);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("coopledger.projection", _projection.Name);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var state = await ProjectionCheckpoints.LockAsync(connection, projection.Name, cancellationToken).ConfigureAwait(false);
+        var state = await ProjectionCheckpoints.LockAsync(connection, _projection.Name, cancellationToken).ConfigureAwait(false);
         if (state.Status != "running")
         {
             return 0;
@@ -88,6 +104,7 @@ public sealed class ProjectionDaemon(NpgsqlDataSource dataSource, EventTypeRegis
         var batch = await _reader.ReadAsync(connection, state.Checkpoint, BatchSize, cancellationToken).ConfigureAwait(false);
         if (batch.Events.Count == 0)
         {
+            Volatile.Write(ref _lagSeconds, 0);
             return 0;
         }
 
@@ -95,25 +112,29 @@ public sealed class ProjectionDaemon(NpgsqlDataSource dataSource, EventTypeRegis
         {
             try
             {
-                await projection.ApplyAsync(connection, recorded, cancellationToken).ConfigureAwait(false);
+                await _projection.ApplyAsync(connection, recorded, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception poison) when (poison is not OperationCanceledException and not NpgsqlException { IsTransient: true })
             {
                 await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
                 activity?.SetStatus(ActivityStatusCode.Error, poison.Message);
-                await ProjectionCheckpoints.FailAsync(dataSource, projection.Name, recorded.Position, $"{poison.GetType().Name}: {poison.Message}", cancellationToken)
+                EventStoreTelemetry.ProjectionFailures.Add(1, _tag);
+                await ProjectionCheckpoints.FailAsync(_dataSource, _projection.Name, recorded.Position, $"{poison.GetType().Name}: {poison.Message}", cancellationToken)
                     .ConfigureAwait(false);
                 return 0;
             }
         }
 
-        await ProjectionCheckpoints.AdvanceAsync(connection, projection.Name, batch.Next, cancellationToken).ConfigureAwait(false);
+        await ProjectionCheckpoints.AdvanceAsync(connection, _projection.Name, batch.Next, cancellationToken).ConfigureAwait(false);
         if (BeforeCommit is not null)
         {
             await BeforeCommit(batch.Events).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _lagSeconds, Math.Max(0, (DateTimeOffset.UtcNow - batch.Events[^1].RecordedAt).TotalSeconds));
+        EventStoreTelemetry.ProjectionBatchSize.Record(batch.Events.Count, _tag);
+        EventStoreTelemetry.ProjectionBatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, _tag);
         activity?.SetTag("coopledger.position", batch.Next.Position);
         activity?.SetTag("coopledger.event.count", batch.Events.Count);
         return batch.Events.Count;
@@ -122,7 +143,7 @@ public sealed class ProjectionDaemon(NpgsqlDataSource dataSource, EventTypeRegis
     private async Task<bool> TryLeadAsync(NpgsqlConnection leadership, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended('projection:' || $1, 0))", leadership);
-        command.Parameters.Add(new() { Value = projection.Name });
+        command.Parameters.Add(new() { Value = _projection.Name });
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
     }
 }

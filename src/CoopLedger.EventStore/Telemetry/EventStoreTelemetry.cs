@@ -13,6 +13,11 @@ public static class EventStoreTelemetry
 
     private static readonly Meter Meter = new(Name);
 
+    /// <summary>Registers a projection's lag in seconds (how old the last event it applied was when it applied it; 0 when caught up).</summary>
+    internal static void ObserveLag(string projection, Func<double> lagSeconds) =>
+        Meter.CreateObservableGauge("coopledger.projection.lag", () => new Measurement<double>(lagSeconds(), new KeyValuePair<string, object?>("coopledger.projection", projection)),
+            "s", "How far behind the newest events a projection is.");
+
     internal static readonly Counter<long> EventsAppended =
         Meter.CreateCounter<long>("coopledger.eventstore.events_appended", "{event}", "Events appended to streams.");
 
@@ -21,6 +26,15 @@ public static class EventStoreTelemetry
 
     internal static readonly Counter<long> Conflicts =
         Meter.CreateCounter<long>("coopledger.eventstore.conflicts", "{conflict}", "Appends refused for a version mismatch.");
+
+    internal static readonly Histogram<int> ProjectionBatchSize =
+        Meter.CreateHistogram<int>("coopledger.projection.batch.size", "{event}", "Events applied per projection batch.");
+
+    internal static readonly Histogram<double> ProjectionBatchDuration =
+        Meter.CreateHistogram<double>("coopledger.projection.batch.duration", "s", "Time to apply and commit a projection batch.");
+
+    internal static readonly Counter<long> ProjectionFailures =
+        Meter.CreateCounter<long>("coopledger.projection.failures", "{failure}", "Projections stopped on an event they could not apply.");
 
     internal static readonly Counter<long> EventsRead =
         Meter.CreateCounter<long>("coopledger.eventstore.events_read", "{event}", "Events read from streams and the global log.");

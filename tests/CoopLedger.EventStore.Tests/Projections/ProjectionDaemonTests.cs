@@ -23,6 +23,50 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : StoreTestBase
     }
 
     [Fact]
+    public async Task Batches_and_failures_are_measured_per_projection()
+    {
+        var measured = new List<(string Instrument, double Value, object? Projection)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == Telemetry.EventStoreTelemetry.Name && instrument.Name.StartsWith("coopledger.projection.", StringComparison.Ordinal))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        void Record<T>(System.Diagnostics.Metrics.Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
+        {
+            var projection = tags.ToArray().FirstOrDefault(t => t.Key == "coopledger.projection").Value;
+            lock (measured)
+            {
+                measured.Add((instrument.Name, Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture), projection));
+            }
+        }
+
+        listener.SetMeasurementEventCallback<int>(Record);
+        listener.SetMeasurementEventCallback<long>(Record);
+        listener.SetMeasurementEventCallback<double>(Record);
+        listener.Start();
+        var projection = await SeenProjection.CreateAsync(Database, "seen_measured", poison: "unmeasurable");
+        await AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, TestEvents.Notes("a"));
+        await DrainAsync(Daemon(projection), projection);
+        await AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, TestEvents.Notes("unmeasurable"));
+        var daemon = Daemon(projection);
+        await WaitUntilAsync(() => daemon.ApplyNextBatchAsync(Cancel).Result >= 0
+            && measured.ToList().Any(m => m.Instrument == "coopledger.projection.failures" && (string?)m.Projection == "seen_measured"));
+        listener.RecordObservableInstruments();
+
+        lock (measured)
+        {
+            Assert.Contains(measured, m => m.Instrument == "coopledger.projection.batch.size" && (string?)m.Projection == "seen_measured" && m.Value >= 1);
+            Assert.Contains(measured, m => m.Instrument == "coopledger.projection.batch.duration" && (string?)m.Projection == "seen_measured");
+            Assert.Contains(measured, m => m.Instrument == "coopledger.projection.lag" && (string?)m.Projection == "seen_measured");
+        }
+    }
+
+    [Fact]
     public async Task A_crash_after_the_writes_and_before_the_commit_loses_and_repeats_nothing()
     {
         var projection = await SeenProjection.CreateAsync(Database, "seen_crash");
