@@ -2,9 +2,7 @@ using CoopLedger.Api.Commands;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Hosting;
 using CoopLedger.EventStore.Schema;
-using CoopLedger.Projections.ActionPlan;
-using CoopLedger.Projections.Funding;
-using CoopLedger.Projections.Partnerships;
+using CoopLedger.Projections;
 using Npgsql;
 
 namespace CoopLedger.Api.Hosting;
@@ -21,7 +19,7 @@ public static class DatabaseSetup
         var services = builder.Services;
         var endpoint = new DatabaseEndpoint(builder.Configuration.GetConnectionString(ConnectionStringName));
         services.AddSingleton(endpoint);
-        services.AddSingleton<IEnumerable<Migration>>([.. LedgerMigrations.All, .. ApiMigrations.All, .. FundingMigrations.All, .. ActivePartnershipsMigrations.All, .. ActionsPerChallengeMigrations.All]);
+        services.AddSingleton<IEnumerable<Migration>>([.. LedgerMigrations.All, .. ApiMigrations.All, .. ReadModelMigrations.All]);
 
         // Hosted services start in registration order: the cluster first, then the migrations, then Kestrel.
         if (endpoint.IsEmbedded)

@@ -10,7 +10,10 @@ namespace CoopLedger.Api.Projections;
 /// <param name="Status"><c>running</c> or <c>failed</c>.</param>
 /// <param name="FailedPosition">The event it stopped on, when failed.</param>
 /// <param name="Error">Why, when failed.</param>
-public sealed record ProjectionView(string Name, long Position, long Lag, string Status, long? FailedPosition, string? Error);
+/// <param name="Version">The version of the generation serving.</param>
+/// <param name="RebuildRequestedAt">When a rebuild was asked for that has not been swapped in yet (null when none is pending).</param>
+public sealed record ProjectionView(
+    string Name, long Position, long Lag, string Status, long? FailedPosition, string? Error, int? Version, DateTimeOffset? RebuildRequestedAt);
 
 /// <summary>The projections' progress.</summary>
 public sealed record ProjectionsView(IReadOnlyList<ProjectionView> Projections);
@@ -40,7 +43,7 @@ public static class ProjectionEndpoints
                 lag.Parameters.Add(new() { Value = state.Checkpoint.TransactionId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
                 lag.Parameters.Add(new() { Value = state.Checkpoint.Position });
                 views.Add(new ProjectionView(state.Name, state.Checkpoint.Position, (long)(await lag.ExecuteScalarAsync(http.RequestAborted))!,
-                    state.Status, state.FailedPosition, state.Error));
+                    state.Status, state.FailedPosition, state.Error, state.Version, state.RebuildRequestedAt));
             }
 
             return Results.Ok(new ProjectionsView(views));
@@ -50,6 +53,24 @@ public static class ProjectionEndpoints
         .WithTags("Projections")
         .WithName("GetProjections")
         .WithSummary("Each projection's position, lag (committed events not yet applied) and status");
+
+        app.MapPost("/api/projections/{name}/rebuild", async (string name, ProjectionHost host, NpgsqlDataSource dataSource, HttpContext http) =>
+        {
+            if (!host.Daemons.Any(d => d.Name == name) || !await ProjectionCheckpoints.RequestRebuildAsync(dataSource, name, http.RequestAborted))
+            {
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"There is no projection named '{name}'.");
+            }
+
+            return Results.Accepted("/api/projections");
+        })
+        .Produces(StatusCodes.Status202Accepted)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+        .WithTags("Projections")
+        .WithName("RebuildProjection")
+        .WithSummary("Rebuilds a projection from the log beside the serving tables, then swaps them in atomically")
+        .WithDescription("Answers 202 at once; the projection's leader (on whichever instance) does the work. Until the swap, "
+            + "the serving tables keep answering and being updated; `GET /api/projections` shows `rebuildRequestedAt` until then.");
         return app;
     }
 }

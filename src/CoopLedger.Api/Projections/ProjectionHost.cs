@@ -29,12 +29,14 @@ public sealed class ProjectionHost(IServiceProvider services) : IHostedService, 
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
         _listener = new AppendListener(dataSource, store.Signal);
         await _listener.StartAsync(cancellationToken);
-        Daemons =
-        [
-            new ProjectionDaemon(dataSource, store.Types, new FundingPerYearProjection(store), store.Signal),
-            new ProjectionDaemon(dataSource, store.Types, new ActivePartnershipsProjection(store), store.Signal),
-            new ProjectionDaemon(dataSource, store.Types, new ActionsPerChallengeProjection(store), store.Signal),
-        ];
+        IProjection[] projections = [new FundingPerYearProjection(store), new ActivePartnershipsProjection(store), new ActionsPerChallengeProjection(store)];
+        // Before the first request: every report then finds its tables, and a changed version is queued for rebuild.
+        foreach (var projection in projections)
+        {
+            await ProjectionGenerations.EnsureServingAsync(dataSource, projection, cancellationToken);
+        }
+
+        Daemons = [.. projections.Select(projection => new ProjectionDaemon(dataSource, store.Types, projection, store.Signal))];
         _running.AddRange(Daemons.Select(daemon => Task.Run(() => daemon.RunAsync(_stop.Token), CancellationToken.None)));
     }
 

@@ -1,3 +1,4 @@
+using CoopLedger.Projections.ActionPlan;
 using CoopLedger.Api.Projections;
 using Npgsql;
 
@@ -32,7 +33,7 @@ public static class ActionsPerChallengeReport
                        count(*) FILTER (WHERE status = 'Planned'), count(*) FILTER (WHERE status = 'InProgress'),
                        count(*) FILTER (WHERE status = 'Completed'), count(*) FILTER (WHERE status = 'Postponed'),
                        count(*) FILTER (WHERE status = 'Abandoned'), count(*) FILTER (WHERE status <> 'Abandoned')
-                FROM projections.plan_actions
+                FROM actions_per_challenge.plan_actions
                 WHERE $1::uuid IS NULL OR partnership_id = $1
                 GROUP BY partnership_id, challenge_id, challenge_title, challenge_order
                 ORDER BY partnership_id, challenge_order
@@ -50,7 +51,7 @@ public static class ActionsPerChallengeReport
 
             return Results.Ok(new ActionsPerChallengeView(rows));
         })
-        .AddEndpointFilter(new ReadYourWrites("actions_per_challenge"))
+        .AddEndpointFilter(new ReadYourWrites(ActionsPerChallengeProjection.ProjectionName))
         .Produces<ActionsPerChallengeView>()
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable)

@@ -1,3 +1,4 @@
+using CoopLedger.Projections.Partnerships;
 using CoopLedger.Api.Projections;
 using CoopLedger.Domain.Partnerships;
 using Npgsql;
@@ -27,8 +28,8 @@ public static class ActivePartnershipsReport
             // Active: a validity period covers the date, and neither cancelled, suspended nor terminated by then.
             await using var command = dataSource.CreateCommand("""
                 SELECT DISTINCT ON (p.partnership_id) p.partnership_id, p.title, p.countries, c.convention_id
-                FROM projections.convention_periods c
-                JOIN projections.partnerships p ON p.partnership_id = c.partnership_id
+                FROM active_partnerships.convention_periods c
+                JOIN active_partnerships.partnerships p ON p.partnership_id = c.partnership_id
                 WHERE c.validity @> $1::date
                   AND NOT p.cancelled AND NOT p.suspended AND (p.terminated_on IS NULL OR p.terminated_on > $1::date)
                 ORDER BY p.partnership_id, lower(c.validity) DESC
@@ -45,7 +46,7 @@ public static class ActivePartnershipsReport
 
             return Results.Ok(new ActivePartnershipsView(day, rows.Count, [.. rows.OrderBy(r => r.Title, StringComparer.Ordinal)]));
         })
-        .AddEndpointFilter(new ReadYourWrites("active_partnerships"))
+        .AddEndpointFilter(new ReadYourWrites(ActivePartnershipsProjection.ProjectionName))
         .Produces<ActivePartnershipsView>()
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable)

@@ -1,3 +1,4 @@
+using CoopLedger.Projections.Funding;
 using CoopLedger.Api.Commands;
 using System.Globalization;
 using CoopLedger.Api.Projections;
@@ -40,7 +41,7 @@ public static class FundingPerYearReport
 
             await using var command = dataSource.CreateCommand($"""
                 SELECT year, {column}, sum(amount), coalesce(sum(one_percent_water), 0)
-                FROM projections.funding_lines
+                FROM funding_per_year.funding_lines
                 WHERE NOT withdrawn AND ($1::int IS NULL OR year >= $1) AND ($2::int IS NULL OR year <= $2)
                 GROUP BY year, {column} ORDER BY year, {column}
                 """);
@@ -59,7 +60,7 @@ public static class FundingPerYearReport
                 .Select(g => new FundingTotal(g.Key, Euros.Format(g.Sum(r => decimal.Parse(r.Amount, CultureInfo.InvariantCulture))))).ToList();
             return Results.Ok(new FundingPerYearView(rows, totals));
         })
-        .AddEndpointFilter(new ReadYourWrites("funding_per_year"))
+        .AddEndpointFilter(new ReadYourWrites(FundingPerYearProjection.ProjectionName))
         .Produces<FundingPerYearView>()
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable)

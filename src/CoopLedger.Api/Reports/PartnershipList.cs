@@ -1,3 +1,4 @@
+using CoopLedger.Projections.Partnerships;
 using CoopLedger.Api.Projections;
 using CoopLedger.Domain.Partnerships;
 using CoopLedger.Domain.Partnerships.Registration;
@@ -43,10 +44,10 @@ public static class PartnershipList
                         WHEN p.cancelled THEN 'Cancelled'
                         WHEN p.terminated_on <= $1 THEN 'Terminated'
                         WHEN p.suspended THEN 'Suspended'
-                        WHEN EXISTS (SELECT 1 FROM projections.convention_periods c WHERE c.partnership_id = p.partnership_id AND c.validity @> $1) THEN 'Active'
-                        WHEN EXISTS (SELECT 1 FROM projections.convention_periods c WHERE c.partnership_id = p.partnership_id AND lower(c.validity) <= $1) THEN 'Lapsed'
+                        WHEN EXISTS (SELECT 1 FROM active_partnerships.convention_periods c WHERE c.partnership_id = p.partnership_id AND c.validity @> $1) THEN 'Active'
+                        WHEN EXISTS (SELECT 1 FROM active_partnerships.convention_periods c WHERE c.partnership_id = p.partnership_id AND lower(c.validity) <= $1) THEN 'Lapsed'
                         ELSE 'Registered' END AS status
-                    FROM projections.partnerships p
+                    FROM active_partnerships.partnerships p
                     WHERE ($2::uuid IS NULL OR p.partnership_id > $2)
                       AND ($3::text IS NULL OR $3 = ANY (p.countries))
                       AND ($4::text IS NULL OR $4 = ANY (p.sirens))
@@ -77,7 +78,7 @@ public static class PartnershipList
             var page = items.Take(size).ToList();
             return Results.Ok(new PartnershipListView(day, page, items.Count > size ? page[^1].Id.ToString() : null));
         })
-        .AddEndpointFilter(new ReadYourWrites("active_partnerships"))
+        .AddEndpointFilter(new ReadYourWrites(ActivePartnershipsProjection.ProjectionName))
         .Produces<PartnershipListView>()
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable)

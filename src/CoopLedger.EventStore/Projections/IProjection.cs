@@ -1,17 +1,35 @@
 using CoopLedger.EventStore.Events;
-using Npgsql;
 
 namespace CoopLedger.EventStore.Projections;
 
 /// <summary>
-/// A read model kept from the global log: a pure fold of events plus the SQL that writes its result. The engine
-/// calls it inside the transaction that also moves its checkpoint, so each event takes effect exactly once.
+/// A read model kept from the global log: a pure fold of events plus the rows it writes into tables it declares.
+/// The engine owns the tables (one PostgreSQL schema per projection, named after it), so that it can build a new
+/// generation beside the serving one and swap them atomically.
 /// </summary>
 public interface IProjection
 {
-    /// <summary>A stable name, e.g. <c>funding_per_year</c>.</summary>
+    /// <summary>A stable name, e.g. <c>funding_per_year</c>; also the name of the schema that holds its tables.</summary>
     string Name { get; }
 
-    /// <summary>Applies one event; throwing stops the projection visibly at that event (it is never skipped).</summary>
-    Task ApplyAsync(NpgsqlConnection connection, RecordedEvent recorded, CancellationToken cancellationToken);
+    /// <summary>
+    /// The version of its tables and fold: raising it makes the next start rebuild the projection from the log
+    /// (while the previous generation keeps serving).
+    /// </summary>
+    int Version { get; }
+
+    /// <summary>The tables it writes.</summary>
+    IReadOnlyList<ProjectionTable> Tables { get; }
+
+    /// <summary>
+    /// Applies events in commit order, inside the transaction that moves the checkpoint; throwing stops the
+    /// projection visibly (the engine then retries event by event to name the one at fault; it never skips it).
+    /// </summary>
+    Task ApplyAsync(ProjectionTarget target, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Builds the tables from scratch from every stream's events, given stream by stream in version order (the
+    /// fastest order for a fold); the tables are empty and have no secondary indexes yet.
+    /// </summary>
+    Task LoadAsync(ProjectionTarget target, IAsyncEnumerable<RecordedEvent> eventsByStream, CancellationToken cancellationToken);
 }

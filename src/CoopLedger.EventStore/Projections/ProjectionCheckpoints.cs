@@ -50,6 +50,33 @@ public static class ProjectionCheckpoints
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Asks for a rebuild; the projection's leader (on whichever instance) carries it out.</summary>
+    /// <returns>False when no such projection has ever run.</returns>
+    public static async Task<bool> RequestRebuildAsync(NpgsqlDataSource dataSource, string name, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await RequestRebuildAsync(connection, name, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Asks for a rebuild on the caller's connection.</summary>
+    public static async Task<bool> RequestRebuildAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "UPDATE ledger.projection_checkpoints SET rebuild_requested_at = coalesce(rebuild_requested_at, now()) WHERE name = $1", connection);
+        command.Parameters.Add(new() { Value = name });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>One projection's state, or null when it has never run.</summary>
+    public static async Task<ProjectionState?> FindAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"{Select} WHERE name = $1", connection);
+        command.Parameters.Add(new() { Value = name });
+        await using var row = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await row.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(row) : null;
+    }
+
     /// <summary>Every projection's state.</summary>
     public static async Task<IReadOnlyList<ProjectionState>> AllAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
@@ -65,10 +92,12 @@ public static class ProjectionCheckpoints
     }
 
     private const string Select = """
-        SELECT name, transaction_id::text::bigint, position, status, failed_position, error, updated_at FROM ledger.projection_checkpoints
+        SELECT name, transaction_id::text::bigint, position, status, failed_position, error, updated_at, version, rebuild_requested_at
+        FROM ledger.projection_checkpoints
         """;
 
     private static ProjectionState Read(NpgsqlDataReader row) => new(
         row.GetString(0), new LogCheckpoint(row.GetInt64(1), row.GetInt64(2)), row.GetString(3),
-        row.IsDBNull(4) ? null : row.GetInt64(4), row.IsDBNull(5) ? null : row.GetString(5), row.GetFieldValue<DateTimeOffset>(6));
+        row.IsDBNull(4) ? null : row.GetInt64(4), row.IsDBNull(5) ? null : row.GetString(5), row.GetFieldValue<DateTimeOffset>(6),
+        row.IsDBNull(7) ? null : row.GetInt32(7), row.IsDBNull(8) ? null : row.GetFieldValue<DateTimeOffset>(8));
 }

@@ -18,13 +18,15 @@ public sealed class ProjectionDaemon
     private readonly AppendSignal _signal;
     private readonly GlobalLogReader _reader;
     private readonly KeyValuePair<string, object?> _tag;
+    private readonly EventTypeRegistry _types;
     private double _lagSeconds;
+    private LogCheckpoint _oneByOneUntil = LogCheckpoint.Start;
 
     /// <summary>Creates the daemon of one projection.</summary>
     public ProjectionDaemon(NpgsqlDataSource dataSource, EventTypeRegistry types, IProjection projection, AppendSignal signal)
     {
         ArgumentNullException.ThrowIfNull(projection);
-        (_dataSource, _projection, _signal) = (dataSource, projection, signal);
+        (_dataSource, _types, _projection, _signal) = (dataSource, types, projection, signal);
         _reader = new GlobalLogReader(dataSource, types);
         _tag = new("coopledger.projection", _projection.Name);
         EventStoreTelemetry.ObserveLag(_projection.Name, () => Volatile.Read(ref _lagSeconds));
@@ -45,11 +47,13 @@ public sealed class ProjectionDaemon
     /// <summary>Whether this instance currently holds the projection's leadership.</summary>
     public bool IsLeader { get; private set; }
 
-    /// <summary>Runs until cancelled: waits for leadership, then keeps the projection up to date.</summary>
+    /// <summary>Runs until cancelled: waits for leadership, then keeps the projection up to date, rebuilding it when asked.</summary>
     public async Task RunAsync(CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
+            using var leading = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            Task? rebuilding = null;
             try
             {
                 await using var leadership = await _dataSource.OpenConnectionAsync(stop).ConfigureAwait(false);
@@ -60,11 +64,24 @@ public sealed class ProjectionDaemon
                 }
 
                 IsLeader = true;
+                var lookedForRebuild = DateTime.MinValue;
                 while (!stop.IsCancellationRequested && leadership.State == System.Data.ConnectionState.Open)
                 {
+                    if (rebuilding is { IsCompleted: true })
+                    {
+                        await rebuilding.ConfigureAwait(false);
+                        rebuilding = null;
+                    }
+
+                    if (rebuilding is null && DateTime.UtcNow - lookedForRebuild > IdleWait)
+                    {
+                        lookedForRebuild = DateTime.UtcNow;
+                        rebuilding = await RebuildRequestedAsync(stop).ConfigureAwait(false) ? RebuildAsync(leading.Token) : null;
+                    }
+
                     if (await ApplyNextBatchAsync(stop).ConfigureAwait(false) == 0)
                     {
-                        await _signal.WaitAsync(IdleWait, stop).ConfigureAwait(false);
+                        await _signal.WaitAsync(rebuilding is null ? IdleWait : TimeSpan.FromMilliseconds(100), stop).ConfigureAwait(false);
                     }
                 }
             }
@@ -80,8 +97,46 @@ public sealed class ProjectionDaemon
             finally
             {
                 IsLeader = false;
+                await leading.CancelAsync().ConfigureAwait(false);
+                if (rebuilding is not null)
+                {
+                    await rebuilding.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+                }
             }
         }
+    }
+
+    /// <summary>Rebuilds the projection now, beside the serving generation, and swaps it in.</summary>
+    public async Task RebuildAsync(CancellationToken cancellationToken)
+    {
+        using var activity = EventStoreTelemetry.Source.StartActivity("projection.rebuild");
+        activity?.SetTag("coopledger.projection", _projection.Name);
+        try
+        {
+            var checkpoint = await new ProjectionRebuild(_dataSource, _types, _projection) { AfterLoad = AfterRebuildLoad }
+                .RunAsync(cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("coopledger.position", checkpoint.Position);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException and not NpgsqlException { IsTransient: true })
+        {
+            // The serving generation is untouched; the request is kept, so the next leader (or start) tries again.
+            activity?.SetStatus(ActivityStatusCode.Error, failure.Message);
+            EventStoreTelemetry.ProjectionFailures.Add(1, _tag);
+            RebuildFailure = failure;
+        }
+    }
+
+    /// <summary>Why the last rebuild attempt on this instance failed, if it did.</summary>
+    public Exception? RebuildFailure { get; private set; }
+
+    /// <summary>Called when a rebuild has loaded its shadow, before its catch-up (tests append meanwhile).</summary>
+    public Func<Task>? AfterRebuildLoad { get; init; }
+
+    private async Task<bool> RebuildRequestedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var state = await ProjectionCheckpoints.FindAsync(connection, _projection.Name, cancellationToken).ConfigureAwait(false);
+        return state?.RebuildRequestedAt is not null;
     }
 
     /// <summary>
@@ -101,28 +156,34 @@ public sealed class ProjectionDaemon
             return 0;
         }
 
-        var batch = await _reader.ReadAsync(connection, state.Checkpoint, BatchSize, cancellationToken).ConfigureAwait(false);
+        var size = state.Checkpoint < _oneByOneUntil ? 1 : BatchSize;
+        var batch = await _reader.ReadAsync(connection, state.Checkpoint, size, cancellationToken).ConfigureAwait(false);
         if (batch.Events.Count == 0)
         {
             Volatile.Write(ref _lagSeconds, 0);
             return 0;
         }
 
-        foreach (var recorded in batch.Events)
+        try
         {
-            try
+            await _projection.ApplyAsync(new ProjectionTarget(connection, _projection.Name, _projection.Tables), batch.Events, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception poison) when (poison is not OperationCanceledException and not NpgsqlException { IsTransient: true })
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            if (batch.Events.Count > 1)
             {
-                await _projection.ApplyAsync(connection, recorded, cancellationToken).ConfigureAwait(false);
+                // Which event? Go through this stretch one event at a time: the failing one is then named exactly.
+                _oneByOneUntil = batch.Next;
+                return await ApplyNextBatchAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception poison) when (poison is not OperationCanceledException and not NpgsqlException { IsTransient: true })
-            {
-                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-                activity?.SetStatus(ActivityStatusCode.Error, poison.Message);
-                EventStoreTelemetry.ProjectionFailures.Add(1, _tag);
-                await ProjectionCheckpoints.FailAsync(_dataSource, _projection.Name, recorded.Position, $"{poison.GetType().Name}: {poison.Message}", cancellationToken)
-                    .ConfigureAwait(false);
-                return 0;
-            }
+
+            activity?.SetStatus(ActivityStatusCode.Error, poison.Message);
+            EventStoreTelemetry.ProjectionFailures.Add(1, _tag);
+            await ProjectionCheckpoints.FailAsync(_dataSource, _projection.Name, batch.Events[0].Position, $"{poison.GetType().Name}: {poison.Message}", cancellationToken)
+                .ConfigureAwait(false);
+            return 0;
         }
 
         await ProjectionCheckpoints.AdvanceAsync(connection, _projection.Name, batch.Next, cancellationToken).ConfigureAwait(false);

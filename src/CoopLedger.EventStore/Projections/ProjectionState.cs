@@ -9,4 +9,8 @@ namespace CoopLedger.EventStore.Projections;
 /// <param name="FailedPosition">The position of that event.</param>
 /// <param name="Error">What went wrong.</param>
 /// <param name="UpdatedAt">When the checkpoint last moved.</param>
-public sealed record ProjectionState(string Name, LogCheckpoint Checkpoint, string Status, long? FailedPosition, string? Error, DateTimeOffset UpdatedAt);
+/// <param name="Version">The version of the generation serving.</param>
+/// <param name="RebuildRequestedAt">When a rebuild was asked for that has not been swapped in yet.</param>
+public sealed record ProjectionState(
+    string Name, LogCheckpoint Checkpoint, string Status, long? FailedPosition, string? Error, DateTimeOffset UpdatedAt,
+    int? Version = null, DateTimeOffset? RebuildRequestedAt = null);

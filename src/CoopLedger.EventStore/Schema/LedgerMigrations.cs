@@ -179,5 +179,13 @@ public static class LedgerMigrations
                 updated_at      timestamptz NOT NULL DEFAULT now()
             );
             """),
+
+        new("ledger", 4, "projection generations", """
+            -- The version of the generation serving (a different declared version triggers a rebuild), and a
+            -- rebuild asked for and not yet swapped in (any instance may ask; the projection's leader does it).
+            ALTER TABLE ledger.projection_checkpoints
+                ADD COLUMN version              int,
+                ADD COLUMN rebuild_requested_at timestamptz;
+            """),
     ];
 }

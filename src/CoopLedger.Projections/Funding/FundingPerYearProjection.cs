@@ -3,50 +3,58 @@ using CoopLedger.Domain.Partnerships.Corrections;
 using CoopLedger.Domain.Partnerships.Funding;
 using CoopLedger.Domain.Partnerships.Registration;
 using CoopLedger.EventStore;
+using CoopLedger.EventStore.Projections;
 using CoopLedger.Projections.Partnerships;
-using Npgsql;
 
 namespace CoopLedger.Projections.Funding;
 
 /// <summary>Funding lines per partnership, as they currently stand, for the funding-per-year report.</summary>
 public sealed class FundingPerYearProjection(PostgresEventStore store) : PartnershipReadModel(store)
 {
+    /// <summary>The projection's name, also its tables' schema.</summary>
+    public const string ProjectionName = "funding_per_year";
+
     /// <inheritdoc />
-    public override string Name => "funding_per_year";
+    public override string Name => ProjectionName;
+
+    /// <inheritdoc />
+    public override int Version => 1;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One row per funding line as it currently stands (revisions, withdrawals and corrections applied), with its
+    /// partnership's country, so the report groups without joins.
+    /// </remarks>
+    public override IReadOnlyList<ProjectionTable> Tables { get; } =
+    [
+        new("funding_lines", "partnership_id",
+        [
+            new("funding_id", "uuid"), new("partnership_id", "uuid"), new("partnership_title", "text"), new("country", "text"),
+            new("funder_name", "text"), new("funder_kind", "text"), new("year", "integer"), new("mechanism", "text"),
+            new("amount", "numeric(14,2)"), new("one_percent_water", "numeric(14,2)", Nullable: true), new("in_kind", "boolean"),
+            new("withdrawn", "boolean"),
+        ], ["funding_id"], [new("year", "(year) WHERE NOT withdrawn")]),
+    ];
 
     /// <inheritdoc />
     protected override bool Concerns(object data) =>
         data is PartnershipRegistered or FundingCommitted or FundingRevised or FundingWithdrawn or CorrectionRecorded;
 
     /// <inheritdoc />
-    protected override Task WriteAsync(NpgsqlConnection connection, Guid partnershipId, PartnershipState state, CancellationToken cancellationToken) =>
-        ReplaceAsync(connection, partnershipId, state, cancellationToken);
-
-    private static async Task ReplaceAsync(NpgsqlConnection connection, Guid partnershipId, PartnershipState state, CancellationToken cancellationToken)
+    protected override void AddRows(ProjectionRows rows, Guid partnershipId, PartnershipState state)
     {
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM projections.funding_lines WHERE partnership_id = $1") { Parameters = { new() { Value = partnershipId } } });
-        var registration = state.Registration;
-        foreach (var line in registration is null ? [] : state.Funding.Values)
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Registration is not { } registration)
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-                INSERT INTO projections.funding_lines (funding_id, partnership_id, partnership_title, country, funder_name, funder_kind,
-                    year, mechanism, amount, one_percent_water, in_kind, withdrawn)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-                """)
-            {
-                Parameters =
-                {
-                    new() { Value = line.FundingId }, new() { Value = partnershipId }, new() { Value = registration!.Title },
-                    new() { Value = registration.ForeignPartners.Count > 0 ? registration.ForeignPartners[0].Country : "" },
-                    new() { Value = line.Funder.Name }, new() { Value = line.Funder.Kind.ToString() }, new() { Value = line.Year },
-                    new() { Value = line.Mechanism.ToString() }, new() { Value = line.Amount },
-                    new() { Value = (object?)line.OnePercentWaterAmount ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Numeric },
-                    new() { Value = line.InKind }, new() { Value = line.Withdrawn },
-                },
-            });
+            return;
         }
 
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        var country = registration.ForeignPartners.Count > 0 ? registration.ForeignPartners[0].Country : "";
+        foreach (var line in state.Funding.Values)
+        {
+            rows.Add("funding_lines", line.FundingId, partnershipId, registration.Title, country, line.Funder.Name, line.Funder.Kind.ToString(),
+                line.Year, line.Mechanism.ToString(), line.Amount, line.OnePercentWaterAmount, line.InKind, line.Withdrawn);
+        }
     }
 }

@@ -5,15 +5,37 @@ using CoopLedger.Domain.Partnerships.Lifecycle;
 using CoopLedger.Domain.Partnerships.Partners;
 using CoopLedger.Domain.Partnerships.Registration;
 using CoopLedger.EventStore;
-using Npgsql;
+using CoopLedger.EventStore.Projections;
+using NpgsqlTypes;
 
 namespace CoopLedger.Projections.Partnerships;
 
-/// <summary>Partnerships with their conventions' validity periods, for "active on a date".</summary>
+/// <summary>Partnerships with their conventions' validity periods, for the list and "active on a date".</summary>
 public sealed class ActivePartnershipsProjection(PostgresEventStore store) : PartnershipReadModel(store)
 {
+    /// <summary>The projection's name, also its tables' schema.</summary>
+    public const string ProjectionName = "active_partnerships";
+
     /// <inheritdoc />
-    public override string Name => "active_partnerships";
+    public override string Name => ProjectionName;
+
+    /// <inheritdoc />
+    public override int Version => 1;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<ProjectionTable> Tables { get; } =
+    [
+        new("partnerships", "partnership_id",
+        [
+            new("partnership_id", "uuid"), new("title", "text"), new("form", "text"), new("countries", "text[]"), new("sirens", "text[]"),
+            new("suspended", "boolean"), new("cancelled", "boolean"), new("terminated_on", "date", Nullable: true),
+        ], ["partnership_id"], []),
+        // One row per validity period (a convention's signature, then each renewal): "active on D" is one
+        // GiST-indexed containment query, for today or any past date.
+        new("convention_periods", "partnership_id",
+            [new("partnership_id", "uuid"), new("convention_id", "uuid"), new("validity", "daterange")],
+            [], [new("validity", "USING gist (validity)")]),
+    ];
 
     /// <inheritdoc />
     protected override bool Concerns(object data) => data is PartnershipRegistered or ConventionSigned or ConventionRenewed
@@ -21,45 +43,29 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store) : Par
         or PartnershipTerminated or PartnershipCancelled or CorrectionRecorded;
 
     /// <inheritdoc />
-    protected override async Task WriteAsync(NpgsqlConnection connection, Guid partnershipId, PartnershipState state, CancellationToken cancellationToken)
+    protected override void AddRows(ProjectionRows rows, Guid partnershipId, PartnershipState state)
     {
+        ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(state);
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(new("DELETE FROM projections.convention_periods WHERE partnership_id = $1") { Parameters = { new() { Value = partnershipId } } });
-        batch.BatchCommands.Add(new("DELETE FROM projections.partnerships WHERE partnership_id = $1") { Parameters = { new() { Value = partnershipId } } });
-        if (state.Registration is { } registration)
+        if (state.Registration is not { } registration)
         {
-            var partners = state.Partners.Values.Where(p => !p.Left).ToList();
-            batch.BatchCommands.Add(new("""
-                INSERT INTO projections.partnerships (partnership_id, title, form, countries, sirens, suspended, cancelled, terminated_on)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                """)
-            {
-                Parameters =
-                {
-                    new() { Value = partnershipId }, new() { Value = registration.Title }, new() { Value = registration.Form.ToString() },
-                    new() { Value = registration.ForeignPartners.Select(p => p.Country).Concat(partners.Where(p => p.Kind == PartnerKind.ForeignAuthority && p.Country is not null).Select(p => p.Country!)).Distinct().ToArray() },
-                    new() { Value = registration.FrenchAuthorities.Select(a => a.Siren).Concat(partners.Where(p => p.Siren is not null).Select(p => p.Siren!)).Distinct().ToArray() },
-                    new() { Value = state.Suspended }, new() { Value = state.Cancelled },
-                    new() { Value = (object?)state.TerminatedOn ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date },
-                },
-            });
-            foreach (var convention in state.Conventions.Values)
-            {
-                foreach (var period in convention.Periods)
-                {
-                    batch.BatchCommands.Add(new("INSERT INTO projections.convention_periods VALUES ($1, $2, daterange($3, $4, '[]'))")
-                    {
-                        Parameters =
-                        {
-                            new() { Value = partnershipId }, new() { Value = convention.ConventionId }, new() { Value = period.From },
-                            new() { Value = (object?)period.To ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date },
-                        },
-                    });
-                }
-            }
+            return;
         }
 
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        var partners = state.Partners.Values.Where(p => !p.Left).ToList();
+        var countries = registration.ForeignPartners.Select(p => p.Country)
+            .Concat(partners.Where(p => p.Kind == PartnerKind.ForeignAuthority && p.Country is not null).Select(p => p.Country!)).Distinct().ToArray();
+        var sirens = registration.FrenchAuthorities.Select(a => a.Siren).Concat(partners.Where(p => p.Siren is not null).Select(p => p.Siren!)).Distinct().ToArray();
+        rows.Add("partnerships", partnershipId, registration.Title, registration.Form.ToString(), countries, sirens, state.Suspended, state.Cancelled, state.TerminatedOn);
+        foreach (var convention in state.Conventions.Values)
+        {
+            foreach (var period in convention.Periods)
+            {
+                var validity = period.To is { } to
+                    ? new NpgsqlRange<DateOnly>(period.From, true, to, true)
+                    : new NpgsqlRange<DateOnly>(period.From, true, false, default, false, true);
+                rows.Add("convention_periods", partnershipId, convention.ConventionId, validity);
+            }
+        }
     }
 }

@@ -3,7 +3,6 @@ using CoopLedger.EventStore.Events;
 using CoopLedger.EventStore.GlobalLog;
 using CoopLedger.EventStore.Projections;
 using CoopLedger.Testing;
-using Npgsql;
 
 namespace CoopLedger.EventStore.Tests.Projections;
 
@@ -124,6 +123,79 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : StoreTestBase
         await runningSecond;
     }
 
+    [Fact]
+    public async Task A_rebuild_fills_a_new_generation_while_the_old_one_serves_then_swaps_it_in()
+    {
+        var projection = await SeenProjection.CreateAsync(Database, "seen_rebuilt");
+        await AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, TestEvents.Notes("a", "b", "c"));
+        await AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, TestEvents.Notes("d"));
+        var live = Daemon(projection);
+        await DrainAsync(live, projection);
+        var before = await projection.ChecksumAsync();
+        Assert.True(await ProjectionCheckpoints.RequestRebuildAsync(Database.DataSource, "seen_rebuilt", Cancel));
+
+        var servedDuringRebuild = -1L;
+        var rebuilding = new ProjectionDaemon(Database.DataSource, Store.Types, projection, new AppendSignal())
+        {
+            AfterRebuildLoad = async () =>
+            {
+                servedDuringRebuild = await projection.CountAsync();
+                await AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, TestEvents.Notes("appended during the rebuild"));
+            },
+        };
+        var expectedWhileServing = await CountAllEventsAsync();
+        await rebuilding.RebuildAsync(Cancel);
+
+        Assert.Null(rebuilding.RebuildFailure);
+        Assert.Equal(expectedWhileServing, servedDuringRebuild);
+        // The new generation caught up with what was appended while it was loading (as far as the log allows).
+        await DrainAsync(live, projection);
+        Assert.Equal(await CountAllEventsAsync(), await projection.CountAsync());
+        Assert.NotEqual(before, await projection.ChecksumAsync());
+        var state = Assert.Single(await ProjectionCheckpoints.AllAsync(Database.DataSource, Cancel), s => s.Name == "seen_rebuilt");
+        Assert.Null(state.RebuildRequestedAt);
+        Assert.Equal(0, await Database.ScalarAsync<long>("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'seen_rebuilt_%'"));
+    }
+
+    [Fact]
+    public async Task A_rebuilt_generation_has_exactly_the_rows_of_the_live_one()
+    {
+        var projection = await SeenProjection.CreateAsync(Database, "seen_compared");
+        for (var i = 0; i < 5; i++)
+        {
+            await AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, TestEvents.Notes("x", "y"));
+        }
+
+        var live = Daemon(projection);
+        await DrainAsync(live, projection);
+        var before = await projection.ChecksumAsync();
+        await live.RebuildAsync(Cancel);
+
+        Assert.Null(live.RebuildFailure);
+        Assert.Equal(before, await projection.ChecksumAsync());
+    }
+
+    [Fact]
+    public async Task A_new_declared_version_is_rebuilt_at_start_and_recorded()
+    {
+        var first = await SeenProjection.CreateAsync(Database, "seen_versioned");
+        await AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, TestEvents.Notes("v1"));
+        await DrainAsync(Daemon(first), first);
+
+        var second = await SeenProjection.CreateAsync(Database, "seen_versioned", version: 2);
+        var pending = Assert.Single(await ProjectionCheckpoints.AllAsync(Database.DataSource, Cancel), s => s.Name == "seen_versioned");
+        Assert.Equal(1, pending.Version);
+        Assert.NotNull(pending.RebuildRequestedAt);
+
+        using var stop = new CancellationTokenSource();
+        var running = Daemon(second).RunAsync(stop.Token);
+        await WaitUntilAsync(() => ProjectionCheckpoints.AllAsync(Database.DataSource, Cancel).Result.Single(s => s.Name == "seen_versioned")
+            is { Version: 2, RebuildRequestedAt: null });
+        await stop.CancelAsync();
+        await running;
+        Assert.Equal(await CountAllEventsAsync(), await second.CountAsync());
+    }
+
     private ProjectionDaemon Daemon(IProjection projection) =>
         new(Database.DataSource, Store.Types, projection, new AppendSignal()) { BatchSize = 2, IdleWait = TimeSpan.FromMilliseconds(50) };
 
@@ -148,27 +220,52 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : StoreTestBase
     }
 
     /// <summary>Records each event it sees under a primary key: applying one twice would fail.</summary>
-    private sealed class SeenProjection(TestDatabase database, string name, string? poison) : IProjection
+    private sealed class SeenProjection(TestDatabase database, string name, string? poison, int version) : IProjection
     {
         public string Name => name;
 
-        public static async Task<SeenProjection> CreateAsync(TestDatabase database, string name, string? poison = null)
+        public int Version => version;
+
+        public IReadOnlyList<ProjectionTable> Tables { get; } =
+            [new("seen", "stream_id", [new("event_id", "uuid"), new("stream_id", "uuid")], ["event_id"], [])];
+
+        public static async Task<SeenProjection> CreateAsync(TestDatabase database, string name, string? poison = null, int version = 1)
         {
-            await database.ScalarAsync<int>($"CREATE TABLE {name} (event_id uuid PRIMARY KEY)");
-            return new SeenProjection(database, name, poison);
+            var projection = new SeenProjection(database, name, poison, version);
+            await ProjectionGenerations.EnsureServingAsync(database.DataSource, projection, Cancel);
+            return projection;
         }
 
-        public async Task ApplyAsync(NpgsqlConnection connection, RecordedEvent recorded, CancellationToken cancellationToken)
+        public async Task ApplyAsync(ProjectionTarget target, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken)
         {
-            if (recorded.Data is Noted { Text: var text } && text == poison)
+            var rows = new ProjectionRows();
+            foreach (var recorded in events)
             {
-                throw new InvalidOperationException($"cannot apply {poison}");
+                if (recorded.Data is Noted { Text: var text } && text == poison)
+                {
+                    throw new InvalidOperationException($"cannot apply {poison}");
+                }
+
+                rows.Add("seen", recorded.EventId, recorded.StreamId);
             }
 
-            await using var insert = new NpgsqlCommand($"INSERT INTO {name} VALUES ($1)", connection) { Parameters = { new() { Value = recorded.EventId } } };
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            await target.ReplaceAsync(Array.Empty<Guid>(), rows, cancellationToken);
         }
 
-        public Task<long> CountAsync() => database.ScalarAsync<long>($"SELECT count(*) FROM {name}");
+        public async Task LoadAsync(ProjectionTarget target, IAsyncEnumerable<RecordedEvent> eventsByStream, CancellationToken cancellationToken)
+        {
+            var events = new List<RecordedEvent>();
+            await foreach (var recorded in eventsByStream.WithCancellation(cancellationToken))
+            {
+                events.Add(recorded);
+            }
+
+            await ApplyAsync(target, events, cancellationToken);
+        }
+
+        public Task<long> CountAsync() => database.ScalarAsync<long>($"SELECT count(*) FROM {name}.seen");
+
+        /// <summary>A checksum of every row, to compare two generations.</summary>
+        public Task<string?> ChecksumAsync() => database.ScalarAsync<string>($"SELECT coalesce(md5(string_agg(event_id::text, ',' ORDER BY event_id)), '') FROM {name}.seen");
     }
 }

@@ -1,0 +1,130 @@
+using System.Data;
+using System.Runtime.CompilerServices;
+using CoopLedger.EventStore.Events;
+using CoopLedger.EventStore.GlobalLog;
+using CoopLedger.EventStore.Reading;
+using Npgsql;
+
+namespace CoopLedger.EventStore.Projections;
+
+/// <summary>
+/// Rebuilds a projection without downtime: loads a shadow generation from one consistent cut of the log, stream
+/// by stream; catches it up with the log in batches while the serving generation keeps serving (and keeps being
+/// updated); then, holding the checkpoint row, applies the last events and swaps the generations in one transaction.
+/// </summary>
+public sealed class ProjectionRebuild(NpgsqlDataSource dataSource, EventTypeRegistry types, IProjection projection)
+{
+    private readonly GlobalLogReader _reader = new(dataSource, types);
+
+    /// <summary>How many events a catch-up transaction applies at most.</summary>
+    public int BatchSize { get; init; } = 5000;
+
+    /// <summary>Called once the shadow is loaded and indexed, before the catch-up (tests use it to append meanwhile).</summary>
+    public Func<Task>? AfterLoad { get; init; }
+
+    /// <summary>Runs the whole rebuild; returns the checkpoint the new generation serves from.</summary>
+    public async Task<LogCheckpoint> RunAsync(CancellationToken cancellationToken)
+    {
+        var checkpoint = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        if (AfterLoad is not null)
+        {
+            await AfterLoad().ConfigureAwait(false);
+        }
+
+        // Most of the backlog in separate transactions, so the swap below holds the live projection back only briefly.
+        while (true)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var (next, applied) = await CatchUpAsync(connection, checkpoint, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            checkpoint = next;
+            if (applied < BatchSize)
+            {
+                break;
+            }
+        }
+
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await ProjectionCheckpoints.LockAsync(connection, projection.Name, cancellationToken).ConfigureAwait(false);
+            int applied;
+            do
+            {
+                (checkpoint, applied) = await CatchUpAsync(connection, checkpoint, cancellationToken).ConfigureAwait(false);
+            }
+            while (applied > 0);
+
+            await ProjectionGenerations.SwapAsync(connection, projection, checkpoint, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return checkpoint;
+    }
+
+    private async Task<LogCheckpoint> LoadAsync(CancellationToken cancellationToken)
+    {
+        await using var writer = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // One snapshot for the whole read: every transaction older than its xmin has ended, so the events it shows
+        // below that horizon are exactly the log up to a checkpoint the catch-up can continue from.
+        await using var snapshot = await reader.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        await using (var memory = new NpgsqlCommand("SET LOCAL work_mem = '256MB'", reader))
+        {
+            await memory.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        string horizon;
+        await using (var xmin = new NpgsqlCommand("SELECT pg_snapshot_xmin(pg_current_snapshot())::text", reader))
+        {
+            horizon = (string)(await xmin.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        var checkpoint = LogCheckpoint.Start;
+        await using (var last = new NpgsqlCommand("""
+            SELECT transaction_id::text::bigint, position FROM ledger.events WHERE transaction_id < $1::xid8
+            ORDER BY transaction_id DESC, position DESC LIMIT 1
+            """, reader))
+        {
+            last.Parameters.Add(new() { Value = horizon });
+            await using var row = await last.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await row.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                checkpoint = new LogCheckpoint(row.GetInt64(0), row.GetInt64(1));
+            }
+        }
+
+        await using var load = await writer.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ProjectionGenerations.CreateShadowAsync(writer, projection, cancellationToken).ConfigureAwait(false);
+        var target = new ProjectionTarget(writer, ProjectionGenerations.Shadow(projection.Name), projection.Tables);
+        await projection.LoadAsync(target, EventsByStreamAsync(reader, horizon, cancellationToken), cancellationToken).ConfigureAwait(false);
+        await ProjectionGenerations.IndexShadowAsync(writer, projection, cancellationToken).ConfigureAwait(false);
+        await load.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return checkpoint;
+    }
+
+    private async IAsyncEnumerable<RecordedEvent> EventsByStreamAsync(NpgsqlConnection reader, string horizon, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT {EventRows.Columns} FROM ledger.events WHERE transaction_id < $1::xid8 ORDER BY stream_id, version", reader);
+        command.Parameters.Add(new() { Value = horizon });
+        await using var rows = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return EventRows.Read(rows, types);
+        }
+    }
+
+    private async Task<(LogCheckpoint Next, int Applied)> CatchUpAsync(NpgsqlConnection connection, LogCheckpoint from, CancellationToken cancellationToken)
+    {
+        var batch = await _reader.ReadAsync(connection, from, BatchSize, cancellationToken).ConfigureAwait(false);
+        if (batch.Events.Count > 0)
+        {
+            var target = new ProjectionTarget(connection, ProjectionGenerations.Shadow(projection.Name), projection.Tables);
+            await projection.ApplyAsync(target, batch.Events, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (batch.Next, batch.Events.Count);
+    }
+}

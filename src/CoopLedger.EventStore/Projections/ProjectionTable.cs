@@ -1,0 +1,45 @@
+namespace CoopLedger.EventStore.Projections;
+
+/// <summary>A column of a projection's table: its PostgreSQL type is also how its values are sent by binary COPY.</summary>
+/// <param name="Name">The column.</param>
+/// <param name="Type">A PostgreSQL type name as <c>format_type</c> spells it, e.g. <c>uuid</c>, <c>text[]</c>, <c>numeric(14,2)</c>.</param>
+/// <param name="Nullable">Whether it may hold null.</param>
+public sealed record ProjectionColumn(string Name, string Type, bool Nullable = false)
+{
+    /// <summary>The type without its modifier, as Npgsql names it when writing a value.</summary>
+    public string DataTypeName => Type.Split('(')[0];
+}
+
+/// <summary>A secondary index of a projection's table.</summary>
+/// <param name="Name">Its name, prefixed with the table's.</param>
+/// <param name="Definition">What follows <c>ON table</c>, e.g. <c>USING gist (validity)</c>.</param>
+public sealed record ProjectionIndex(string Name, string Definition);
+
+/// <summary>
+/// A table of a projection. Rows are grouped by <paramref name="Key"/> (e.g. the partnership), the unit the
+/// projection replaces when an event concerns it.
+/// </summary>
+/// <param name="Name">The table, unqualified (its schema is the projection's).</param>
+/// <param name="Key">The column that groups rows for replacement.</param>
+/// <param name="Columns">The columns, in the order the projection gives values.</param>
+/// <param name="PrimaryKey">The primary key's columns, if any.</param>
+/// <param name="Indexes">Secondary indexes.</param>
+public sealed record ProjectionTable(
+    string Name, string Key, IReadOnlyList<ProjectionColumn> Columns, IReadOnlyList<string> PrimaryKey, IReadOnlyList<ProjectionIndex> Indexes)
+{
+    /// <summary>The DDL creating the table in a schema, without secondary indexes (a bulk load adds them afterwards).</summary>
+    public string CreateTable(string schema)
+    {
+        var columns = Columns.Select(c => $"{c.Name} {c.Type}{(c.Nullable ? "" : " NOT NULL")}");
+        var key = PrimaryKey.Count == 0 ? [] : new[] { $"PRIMARY KEY ({string.Join(", ", PrimaryKey)})" };
+        return $"CREATE TABLE {schema}.{Name} ({string.Join(", ", columns.Concat(key))});";
+    }
+
+    /// <summary>The DDL creating the secondary indexes, with one on the key unless the primary key starts with it.</summary>
+    public string CreateIndexes(string schema)
+    {
+        var keyed = PrimaryKey.Count > 0 && PrimaryKey[0] == Key;
+        var indexes = (keyed ? Indexes : Indexes.Append(new ProjectionIndex("key", $"({Key})"))).Select(i => $"CREATE INDEX {Name}_{i.Name} ON {schema}.{Name} {i.Definition};");
+        return string.Join('\n', indexes);
+    }
+}

@@ -1,0 +1,75 @@
+using Npgsql;
+
+namespace CoopLedger.EventStore.Projections;
+
+/// <summary>
+/// Where a projection writes: a connection (in the engine's transaction) and the schema of the generation being
+/// written — the serving one for live batches, a shadow one during a rebuild.
+/// </summary>
+public sealed class ProjectionTarget(NpgsqlConnection connection, string schema, IReadOnlyList<ProjectionTable> tables)
+{
+    /// <summary>The connection, inside the engine's transaction.</summary>
+    public NpgsqlConnection Connection => connection;
+
+    /// <summary>The schema written to.</summary>
+    public string Schema => schema;
+
+    /// <summary>
+    /// Replaces every row of the given keys with the rows given (binary COPY: the rows of thousands of keys cost
+    /// one round trip per table, not one statement per row).
+    /// </summary>
+    public async Task ReplaceAsync<TKey>(IReadOnlyCollection<TKey> keys, ProjectionRows rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(rows);
+        foreach (var table in tables)
+        {
+            if (keys.Count > 0)
+            {
+                await using var delete = new NpgsqlCommand($"DELETE FROM {schema}.{table.Name} WHERE {table.Key} = ANY ($1)", connection)
+                {
+                    Parameters = { new() { Value = keys.ToArray() } },
+                };
+                await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await CopyAsync(table, rows.Of(table.Name), cancellationToken).ConfigureAwait(false);
+        }
+
+        rows.Clear();
+    }
+
+    private async Task CopyAsync(ProjectionTable table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var columns = table.Columns;
+        await using var copy = await connection.BeginBinaryImportAsync(
+            $"COPY {schema}.{table.Name} ({string.Join(", ", columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        foreach (var row in rows)
+        {
+            if (row.Length != columns.Count)
+            {
+                throw new ArgumentException($"A row of {table.Name} has {row.Length} values for {columns.Count} columns.", nameof(rows));
+            }
+
+            await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < row.Length; i++)
+            {
+                if (row[i] is null)
+                {
+                    await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await copy.WriteAsync(row[i], columns[i].DataTypeName, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
