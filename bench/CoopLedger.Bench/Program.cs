@@ -1,10 +1,13 @@
 using CoopLedger.Bench;
+using CoopLedger.Bench.Projections;
+using CoopLedger.Projections;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Hosting;
 using CoopLedger.EventStore.Schema;
 using Npgsql;
 
-// Usage: dotnet run -c Release --project bench/CoopLedger.Bench -- [append] [--seconds N] [--connection "..."]
+// Usage: dotnet run -c Release --project bench/CoopLedger.Bench -- [append|projections] [--seconds N] [--connection "..."]
+//        projections: [--events 1000000] [--partnerships 10000] (reuses the log when --connection already holds it)
 // Without --connection it starts a throwaway cluster with PostgreSQL's default durability (fsync on,
 // synchronous commit on): the store and the raw inserts always run on the same database and settings.
 var seconds = ArgValue("--seconds") is { } s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : 5;
@@ -20,7 +23,18 @@ await new SchemaMigrator(dataSource, LedgerMigrations.All).MigrateAsync(Cancella
 Console.WriteLine(Machine.Describe());
 Console.WriteLine($"PostgreSQL: {await Machine.PostgresSettingsAsync(dataSource)}");
 Console.WriteLine();
-await new AppendBenchmark(dataSource, TimeSpan.FromSeconds(seconds)).RunAsync(Console.Out);
+if (args.Contains("projections"))
+{
+    await new SchemaMigrator(dataSource, ReadModelMigrations.All).MigrateAsync(CancellationToken.None);
+    var events = ArgValue("--events") is { } e ? int.Parse(e, System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
+    var partnerships = ArgValue("--partnerships") is { } p ? int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) : 10_000;
+    await new ProjectionBenchmark(dataSource, connectionString, events, partnerships).RunAsync(Console.Out);
+}
+else
+{
+    await new AppendBenchmark(dataSource, TimeSpan.FromSeconds(seconds)).RunAsync(Console.Out);
+}
+
 return 0;
 
 string? ArgValue(string name)

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Globalization;
+using CoopLedger.Api.Partnerships;
+using CoopLedger.Domain.Partnerships;
+using CoopLedger.EventStore;
+using CoopLedger.EventStore.Appending;
+using CoopLedger.EventStore.Events;
+using CoopLedger.EventStore.Projections;
+using CoopLedger.Projections.ActionPlan;
+using CoopLedger.Projections.Funding;
+using CoopLedger.Projections.Partnerships;
+using Npgsql;
+
+namespace CoopLedger.Bench.Projections;
+
+/// <summary>
+/// Rebuilds every read model from a large generated log and compares the speed with PostgreSQL merely reading the
+/// same rows (<c>COPY ... TO STDOUT</c>); then measures the report routes over HTTP at that volume.
+/// </summary>
+internal sealed class ProjectionBenchmark(NpgsqlDataSource dataSource, string connectionString, int events, int partnerships)
+{
+    private readonly PostgresEventStore _store = new(dataSource, PartnershipLedger.CreateRegistry());
+
+    public async Task RunAsync(TextWriter output)
+    {
+        await SeedAsync(output);
+        var total = await ScalarAsync<long>("SELECT count(*) FROM ledger.events");
+        var scan = await MeasureAsync(ScanAsync);
+        output.WriteLine($"Log: {total:N0} events over {partnerships:N0} partnerships; raw read (COPY TO STDOUT, binary): {scan.TotalSeconds:F2} s, {total / scan.TotalSeconds:N0} events/s");
+        output.WriteLine();
+        output.WriteLine("| read model | rebuild s | events/s | ratio to raw read | rows |");
+        output.WriteLine("|---|---:|---:|---:|---:|");
+        var all = TimeSpan.Zero;
+        foreach (var projection in new IProjection[] { new FundingPerYearProjection(_store), new ActivePartnershipsProjection(_store), new ActionsPerChallengeProjection(_store) })
+        {
+            await ProjectionGenerations.EnsureServingAsync(dataSource, projection, CancellationToken.None);
+            var took = await MeasureAsync(() => new ProjectionRebuild(dataSource, _store.Types, projection).RunAsync(CancellationToken.None));
+            all += took;
+            var rows = 0L;
+            foreach (var table in projection.Tables)
+            {
+                rows += await ScalarAsync<long>($"SELECT count(*) FROM {projection.Name}.{table.Name}");
+            }
+
+            output.WriteLine(Invariant($"| {projection.Name} | {took.TotalSeconds:F2} | {total / took.TotalSeconds:N0} | {scan / took:F2} | {rows:N0} |"));
+        }
+
+        output.WriteLine(Invariant($"| **all three, one after the other** | {all.TotalSeconds:F2} | {total / all.TotalSeconds:N0} | {scan / all:F2} | |"));
+        output.WriteLine();
+        await new ReportLatency(connectionString).RunAsync(output);
+    }
+
+    /// <summary>Appends the generated histories through the store (so hashes, versions and streams are real), interleaved in rounds.</summary>
+    private async Task SeedAsync(TextWriter output)
+    {
+        if (await ScalarAsync<long>("SELECT count(*) FROM ledger.events") >= events)
+        {
+            return;
+        }
+
+        var perPartnership = events / partnerships;
+        const int PerAppend = 10;
+        var ids = Enumerable.Range(0, partnerships).Select(_ => Guid.NewGuid()).ToArray();
+        var clock = Stopwatch.StartNew();
+        for (var round = 0; round * PerAppend < perPartnership; round++)
+        {
+            var from = round * PerAppend;
+            await Parallel.ForAsync(0, partnerships, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, cancellationToken) =>
+            {
+                var history = HistoryGenerator.History(ids[i], i, perPartnership);
+                var chunk = history.Skip(from).Take(PerAppend).ToList();
+                await _store.AppendAsync(ids[i], PartnershipEventTypes.StreamType, from == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(from),
+                    chunk, new AppendMetadata("bench", "generated history"), cancellationToken);
+            });
+            output.Write(Invariant($"\rSeeding: {(round + 1) * PerAppend * partnerships:N0} events, {clock.Elapsed.TotalSeconds:F0} s"));
+        }
+
+        output.WriteLine();
+        await using var vacuum = dataSource.CreateCommand("VACUUM ANALYZE ledger.events");
+        await vacuum.ExecuteNonQueryAsync();
+    }
+
+    private async Task ScanAsync()
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var reader = await connection.BeginRawBinaryCopyAsync("COPY ledger.events TO STDOUT (FORMAT BINARY)");
+        var buffer = new byte[1 << 16];
+        while (await reader.ReadAsync(buffer.AsMemory(), CancellationToken.None) > 0)
+        {
+        }
+    }
+
+    private static async Task<TimeSpan> MeasureAsync(Func<Task> work)
+    {
+        var clock = Stopwatch.StartNew();
+        await work();
+        return clock.Elapsed;
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
