@@ -1,5 +1,6 @@
 using CoopLedger.Projections.ActionPlan;
 using CoopLedger.Api.Projections;
+using CoopLedger.Domain.Partnerships;
 using Npgsql;
 
 namespace CoopLedger.Api.Reports;
@@ -17,15 +18,12 @@ public static class ActionsPerChallengeReport
     /// <summary>Maps the route.</summary>
     public static WebApplication MapActionsPerChallenge(this WebApplication app)
     {
-        app.MapGet("/api/reports/actions-per-challenge", async (Guid? partnershipId, DateOnly? asOf, NpgsqlDataSource dataSource, HttpContext http) =>
+        app.MapGet("/api/reports/actions-per-challenge", async (Guid? partnershipId, DateOnly? asOf, NpgsqlDataSource dataSource, TimeProvider clock, HttpContext http) =>
         {
-            if (asOf is not null)
+            var day = asOf ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            if (day.Year is < Years.First or > Years.Last)
             {
-                // Counting as of a past date needs validity ranges on these rows (issue 6); until then say so plainly.
-                return Results.ValidationProblem(new Dictionary<string, string[]>
-                {
-                    ["asOf"] = ["This report counts the current plan; for a past date use GET /api/partnerships/{id}/plan?asOf=."],
-                });
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["asOf"] = [$"A date from {Years.First} to {Years.Last}."] });
             }
 
             await using var command = dataSource.CreateCommand("""
@@ -34,11 +32,12 @@ public static class ActionsPerChallengeReport
                        count(*) FILTER (WHERE status = 'Completed'), count(*) FILTER (WHERE status = 'Postponed'),
                        count(*) FILTER (WHERE status = 'Abandoned'), count(*) FILTER (WHERE status <> 'Abandoned')
                 FROM actions_per_challenge.plan_actions
-                WHERE $1::uuid IS NULL OR partnership_id = $1
+                WHERE validity @> $2 AND ($1::uuid IS NULL OR partnership_id = $1)
                 GROUP BY partnership_id, challenge_id, challenge_title, challenge_order
                 ORDER BY partnership_id, challenge_order
                 """);
             command.Parameters.Add(new() { Value = (object?)partnershipId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+            command.Parameters.Add(new() { Value = day });
             var rows = new List<ActionsPerChallengeRow>();
             await using (var reader = await command.ExecuteReaderAsync(http.RequestAborted))
             {

@@ -1,3 +1,4 @@
+using CoopLedger.Domain.Partnerships;
 using CoopLedger.Projections.Funding;
 using CoopLedger.Api.Commands;
 using System.Globalization;
@@ -25,7 +26,7 @@ public static class FundingPerYearReport
         ["funder"] = "funder_name",
         ["country"] = "country",
         ["mechanism"] = "mechanism",
-        ["partnership"] = "partnership_id::text",
+        ["partnership"] = "partnership_id",
     };
 
     /// <summary>Maps the route.</summary>
@@ -39,11 +40,15 @@ public static class FundingPerYearReport
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["groupBy"] = [$"One of: {string.Join(", ", Groupings.Keys)}."] });
             }
 
+            // Every grouping but the partnership adds up the kept totals; bounds are plain values so that one
+            // prepared plan can use the year index whatever the filter.
+            var source = key == "partnership"
+                ? "SELECT year, partnership_id::text AS key, amount, coalesce(one_percent_water, 0) AS water FROM funding_per_year.funding_lines WHERE NOT withdrawn"
+                : $"SELECT year, {column} AS key, amount, one_percent_water AS water FROM funding_per_year.funding_totals WHERE true";
             await using var command = dataSource.CreateCommand($"""
-                SELECT year, {column}, sum(amount), coalesce(sum(one_percent_water), 0)
-                FROM funding_per_year.funding_lines
-                WHERE NOT withdrawn AND ($1::int IS NULL OR year >= $1) AND ($2::int IS NULL OR year <= $2)
-                GROUP BY year, {column} ORDER BY year, {column}
+                SELECT year, key, sum(amount), sum(water)
+                FROM ({source} AND year BETWEEN coalesce($1, {Years.First}) AND coalesce($2, {Years.Last})) AS lines
+                GROUP BY year, key ORDER BY year, key
                 """);
             command.Parameters.Add(new() { Value = (object?)from ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
             command.Parameters.Add(new() { Value = (object?)to ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });

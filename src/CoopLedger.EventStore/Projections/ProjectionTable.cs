@@ -24,15 +24,20 @@ public sealed record ProjectionIndex(string Name, string Definition);
 /// <param name="Columns">The columns, in the order the projection gives values.</param>
 /// <param name="PrimaryKey">The primary key's columns, if any.</param>
 /// <param name="Indexes">Secondary indexes.</param>
+/// <param name="AfterCreate">
+/// More DDL run right after the table is created, given the schema (e.g. a summary table kept by statement triggers);
+/// it must not name the schema inside function bodies, which keep their text when a rebuild renames the schema.
+/// </param>
 public sealed record ProjectionTable(
-    string Name, string Key, IReadOnlyList<ProjectionColumn> Columns, IReadOnlyList<string> PrimaryKey, IReadOnlyList<ProjectionIndex> Indexes)
+    string Name, string Key, IReadOnlyList<ProjectionColumn> Columns, IReadOnlyList<string> PrimaryKey, IReadOnlyList<ProjectionIndex> Indexes,
+    Func<string, string>? AfterCreate = null)
 {
     /// <summary>The DDL creating the table in a schema, without secondary indexes (a bulk load adds them afterwards).</summary>
     public string CreateTable(string schema)
     {
         var columns = Columns.Select(c => $"{c.Name} {c.Type}{(c.Nullable ? "" : " NOT NULL")}");
         var key = PrimaryKey.Count == 0 ? [] : new[] { $"PRIMARY KEY ({string.Join(", ", PrimaryKey)})" };
-        return $"CREATE TABLE {schema}.{Name} ({string.Join(", ", columns.Concat(key))});";
+        return $"CREATE TABLE {schema}.{Name} ({string.Join(", ", columns.Concat(key))});\n{AfterCreate?.Invoke(schema)}";
     }
 
     /// <summary>The DDL creating the secondary indexes, with one on the key unless the primary key starts with it.</summary>

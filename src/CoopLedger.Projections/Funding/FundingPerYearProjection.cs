@@ -1,8 +1,8 @@
-using CoopLedger.Domain.Partnerships;
 using CoopLedger.Domain.Partnerships.Corrections;
 using CoopLedger.Domain.Partnerships.Funding;
 using CoopLedger.Domain.Partnerships.Registration;
 using CoopLedger.EventStore;
+using CoopLedger.EventStore.Events;
 using CoopLedger.EventStore.Projections;
 using CoopLedger.Projections.Partnerships;
 
@@ -18,7 +18,7 @@ public sealed class FundingPerYearProjection(PostgresEventStore store) : Partner
     public override string Name => ProjectionName;
 
     /// <inheritdoc />
-    public override int Version => 1;
+    public override int Version => 2;
 
     /// <inheritdoc />
     /// <remarks>
@@ -33,7 +33,7 @@ public sealed class FundingPerYearProjection(PostgresEventStore store) : Partner
             new("funder_name", "text"), new("funder_kind", "text"), new("year", "integer"), new("mechanism", "text"),
             new("amount", "numeric(14,2)"), new("one_percent_water", "numeric(14,2)", Nullable: true), new("in_kind", "boolean"),
             new("withdrawn", "boolean"),
-        ], ["funding_id"], [new("year", "(year) WHERE NOT withdrawn")]),
+        ], ["funding_id"], [new("year", "(year) WHERE NOT withdrawn")], FundingTotals.Create),
     ];
 
     /// <inheritdoc />
@@ -41,10 +41,10 @@ public sealed class FundingPerYearProjection(PostgresEventStore store) : Partner
         data is PartnershipRegistered or FundingCommitted or FundingRevised or FundingWithdrawn or CorrectionRecorded;
 
     /// <inheritdoc />
-    protected override void AddRows(ProjectionRows rows, Guid partnershipId, PartnershipState state)
+    protected override void AddRows(ProjectionRows rows, Guid partnershipId, IReadOnlyList<RecordedEvent> correctedHistory)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        ArgumentNullException.ThrowIfNull(state);
+        var state = Fold(correctedHistory);
         if (state.Registration is not { } registration)
         {
             return;

@@ -1,10 +1,10 @@
-using CoopLedger.Domain.Partnerships;
 using CoopLedger.Domain.Partnerships.Conventions;
 using CoopLedger.Domain.Partnerships.Corrections;
 using CoopLedger.Domain.Partnerships.Lifecycle;
 using CoopLedger.Domain.Partnerships.Partners;
 using CoopLedger.Domain.Partnerships.Registration;
 using CoopLedger.EventStore;
+using CoopLedger.EventStore.Events;
 using CoopLedger.EventStore.Projections;
 using NpgsqlTypes;
 
@@ -43,10 +43,10 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store) : Par
         or PartnershipTerminated or PartnershipCancelled or CorrectionRecorded;
 
     /// <inheritdoc />
-    protected override void AddRows(ProjectionRows rows, Guid partnershipId, PartnershipState state)
+    protected override void AddRows(ProjectionRows rows, Guid partnershipId, IReadOnlyList<RecordedEvent> correctedHistory)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        ArgumentNullException.ThrowIfNull(state);
+        var state = Fold(correctedHistory);
         if (state.Registration is not { } registration)
         {
             return;

@@ -45,7 +45,7 @@ public abstract class PartnershipReadModel(PostgresEventStore store) : IProjecti
         var rows = new ProjectionRows();
         foreach (var (partnershipId, history) in await store.ReadStreamsAsync(target.Connection, upTo, cancellationToken))
         {
-            AddRows(rows, partnershipId, Fold(history));
+            AddRows(rows, partnershipId, CorrectedHistory.Apply(history, store.Types));
         }
 
         await target.ReplaceAsync(upTo.Keys, rows, cancellationToken);
@@ -75,7 +75,7 @@ public abstract class PartnershipReadModel(PostgresEventStore store) : IProjecti
         {
             if (history.Count > 0)
             {
-                AddRows(rows, history[0].StreamId, Fold(history));
+                AddRows(rows, history[0].StreamId, CorrectedHistory.Apply(history, store.Types));
                 history.Clear();
             }
 
@@ -89,9 +89,10 @@ public abstract class PartnershipReadModel(PostgresEventStore store) : IProjecti
     /// <summary>Whether an event can change this read model (corrections always can).</summary>
     protected abstract bool Concerns(object data);
 
-    /// <summary>Adds the partnership's rows, as its state stands.</summary>
-    protected abstract void AddRows(ProjectionRows rows, Guid partnershipId, PartnershipState state);
+    /// <summary>Adds the partnership's rows, from its history with corrections applied (in version order).</summary>
+    protected abstract void AddRows(ProjectionRows rows, Guid partnershipId, IReadOnlyList<RecordedEvent> correctedHistory);
 
-    private PartnershipState Fold(IReadOnlyList<RecordedEvent> history) =>
-        PartnershipEvolution.Fold(CorrectedHistory.Apply(history, store.Types).Select(e => e.Data));
+    /// <summary>The partnership's state as it now stands.</summary>
+    protected static PartnershipState Fold(IReadOnlyList<RecordedEvent> correctedHistory) =>
+        PartnershipEvolution.Fold(correctedHistory.Select(e => e.Data));
 }

@@ -72,7 +72,7 @@ public sealed class ProjectionRebuildTests(ApiFactory api) : IClassFixture<ApiFa
     {
         await using var dataSource = NpgsqlDataSource.Create(api.ConnectionString);
         var checksums = new Dictionary<string, string>();
-        foreach (var table in new[] { "funding_per_year.funding_lines", "active_partnerships.partnerships", "active_partnerships.convention_periods", "actions_per_challenge.plan_actions" })
+        foreach (var table in new[] { "funding_per_year.funding_lines", "funding_per_year.funding_totals", "active_partnerships.partnerships", "active_partnerships.convention_periods", "actions_per_challenge.plan_actions" })
         {
             await using var command = dataSource.CreateCommand($"SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM {table} t");
             checksums[table] = (string)(await command.ExecuteScalarAsync(Cancel))!;

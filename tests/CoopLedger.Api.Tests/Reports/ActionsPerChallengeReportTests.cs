@@ -26,10 +26,44 @@ public sealed class ActionsPerChallengeReportTests(ApiFactory api) : IClassFixtu
         Assert.Equal((1, 1), (insertion.GetProperty("live").GetInt32(), insertion.GetProperty("abandoned").GetInt32()));
     }
 
-    [Fact]
-    public async Task A_past_date_is_refused_with_where_to_look_instead()
+    [Theory]
+    [InlineData("2016-06-30", 9, 0)]
+    [InlineData("2017-03-01", 8, 1)]
+    public async Task As_of_a_past_date_it_counts_the_plan_as_it_then_stood(string asOf, int live, int abandoned)
     {
-        var response = await api.CreateClient().GetAsync(new Uri("/api/reports/actions-per-challenge?asOf=2016-06-30", UriKind.Relative), Cancel);
+        var client = new ApiClient(api.CreateClient());
+        var p = await MonastirHistory.EnterAsync(new DemoClient(api.CreateClient()), Cancel);
+        await client.CaughtUpAsync("actions_per_challenge");
+
+        var rows = (await client.GetAsync($"/api/reports/actions-per-challenge?partnershipId={p.Split('/')[^1]}&asOf={asOf}"))
+            .GetProperty("rows").EnumerateArray().ToList();
+
+        Assert.Equal((live, abandoned), (rows.Sum(r => r.GetProperty("live").GetInt32()), rows.Sum(r => r.GetProperty("abandoned").GetInt32())));
+        // The same answer as the domain's own fold of the plan at that date.
+        var plan = await client.GetAsync($"{p}/plan?asOf={asOf}");
+        var statuses = plan.GetProperty("challenges").EnumerateArray().SelectMany(c => c.GetProperty("actions").EnumerateArray())
+            .GroupBy(a => a.GetProperty("status").GetString()).ToDictionary(g => g.Key!, g => g.Count());
+        Assert.Equal(statuses.GetValueOrDefault("Completed"), rows.Sum(r => r.GetProperty("completed").GetInt32()));
+        Assert.Equal(statuses.GetValueOrDefault("InProgress"), rows.Sum(r => r.GetProperty("inProgress").GetInt32()));
+        Assert.Equal(statuses.GetValueOrDefault("Planned"), rows.Sum(r => r.GetProperty("planned").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Before_the_plan_was_adopted_there_is_nothing_to_count()
+    {
+        var client = new ApiClient(api.CreateClient());
+        var p = await MonastirHistory.EnterAsync(new DemoClient(api.CreateClient()), Cancel);
+        await client.CaughtUpAsync("actions_per_challenge");
+
+        var rows = (await client.GetAsync($"/api/reports/actions-per-challenge?partnershipId={p.Split('/')[^1]}&asOf=2001-01-01")).GetProperty("rows");
+
+        Assert.Equal(0, rows.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_date_out_of_range_is_refused()
+    {
+        var response = await api.CreateClient().GetAsync(new Uri("/api/reports/actions-per-challenge?asOf=1900-06-30", UriKind.Relative), Cancel);
 
         await Problems.ReadAsync(response, HttpStatusCode.BadRequest);
     }
