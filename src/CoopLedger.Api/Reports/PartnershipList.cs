@@ -48,7 +48,7 @@ public static class PartnershipList
                         WHEN EXISTS (SELECT 1 FROM active_partnerships.convention_periods c WHERE c.partnership_id = p.partnership_id AND lower(c.validity) <= $1) THEN 'Lapsed'
                         ELSE 'Registered' END AS status
                     FROM active_partnerships.partnerships p
-                    WHERE ($2::uuid IS NULL OR p.partnership_id > $2)
+                    WHERE p.validity @> $1 AND ($2::uuid IS NULL OR p.partnership_id > $2)
                       AND ($3::text IS NULL OR $3 = ANY (p.countries))
                       AND ($4::text IS NULL OR $4 = ANY (p.sirens))
                       AND ($5::text IS NULL OR p.form = $5)

@@ -24,27 +24,31 @@ public sealed record ProjectionIndex(string Name, string Definition);
 /// <param name="Columns">The columns, in the order the projection gives values.</param>
 /// <param name="PrimaryKey">The primary key's columns, if any.</param>
 /// <param name="Indexes">Secondary indexes.</param>
-/// <param name="AfterCreate">
-/// More DDL run right after the table is created, given the schema (e.g. a summary table kept by statement triggers);
-/// it must not name the schema inside function bodies, which keep their text when a rebuild renames the schema.
+/// <param name="AfterLoad">
+/// More DDL given the schema, run with the secondary indexes: once the table holds its rows (at once for a new, empty
+/// generation; after the bulk load in a rebuild). E.g. a summary table filled from the rows and kept by statement
+/// triggers from then on. Function bodies must not name the schema: they keep their text when a rebuild renames it.
 /// </param>
 public sealed record ProjectionTable(
     string Name, string Key, IReadOnlyList<ProjectionColumn> Columns, IReadOnlyList<string> PrimaryKey, IReadOnlyList<ProjectionIndex> Indexes,
-    Func<string, string>? AfterCreate = null)
+    Func<string, string>? AfterLoad = null)
 {
     /// <summary>The DDL creating the table in a schema, without secondary indexes (a bulk load adds them afterwards).</summary>
     public string CreateTable(string schema)
     {
         var columns = Columns.Select(c => $"{c.Name} {c.Type}{(c.Nullable ? "" : " NOT NULL")}");
         var key = PrimaryKey.Count == 0 ? [] : new[] { $"PRIMARY KEY ({string.Join(", ", PrimaryKey)})" };
-        return $"CREATE TABLE {schema}.{Name} ({string.Join(", ", columns.Concat(key))});\n{AfterCreate?.Invoke(schema)}";
+        return $"CREATE TABLE {schema}.{Name} ({string.Join(", ", columns.Concat(key))});";
     }
 
-    /// <summary>The DDL creating the secondary indexes, with one on the key unless the primary key starts with it.</summary>
+    /// <summary>
+    /// The DDL creating the secondary indexes (with one on the key unless the primary key starts with it), then
+    /// <see cref="AfterLoad"/>'s.
+    /// </summary>
     public string CreateIndexes(string schema)
     {
         var keyed = PrimaryKey.Count > 0 && PrimaryKey[0] == Key;
         var indexes = (keyed ? Indexes : Indexes.Append(new ProjectionIndex("key", $"({Key})"))).Select(i => $"CREATE INDEX {Name}_{i.Name} ON {schema}.{Name} {i.Definition};");
-        return string.Join('\n', indexes);
+        return string.Join('\n', indexes.Append(AfterLoad?.Invoke(schema) ?? ""));
     }
 }

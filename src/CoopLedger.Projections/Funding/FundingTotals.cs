@@ -4,11 +4,11 @@ namespace CoopLedger.Projections.Funding;
 /// Totals of the funding lines that stand (not withdrawn) per year, funder kind, funder, country and mechanism, kept
 /// by statement triggers on <c>funding_lines</c>: a report over every year then adds up thousands of totals instead
 /// of scanning hundreds of thousands of lines. The triggers see each replacement's deleted and inserted lines as
-/// transition tables, so a batch updates the totals in two statements, and a rebuild's COPY fills them as it loads.
+/// transition tables, so a batch updates the totals in two statements; a rebuild adds them up once after its load.
 /// </summary>
 internal static class FundingTotals
 {
-    /// <summary>The DDL, run right after <c>funding_lines</c> is created in <paramref name="schema"/>.</summary>
+    /// <summary>The DDL, run once <c>funding_lines</c> in <paramref name="schema"/> holds its rows.</summary>
     /// <remarks>The function finds its tables through <c>TG_TABLE_SCHEMA</c>: its text must survive the rebuild's schema rename.</remarks>
     public static string Create(string schema) => $$"""
         CREATE TABLE {{schema}}.funding_totals (
@@ -22,14 +22,13 @@ internal static class FundingTotals
             lines             integer       NOT NULL,
             PRIMARY KEY (year, funder_kind, funder_name, country, mechanism)
         );
+        INSERT INTO {{schema}}.funding_totals {{Sums($"{schema}.funding_lines")}};
 
         CREATE FUNCTION {{schema}}.count_funding_lines() RETURNS trigger LANGUAGE plpgsql AS $body$
         BEGIN
             IF TG_OP = 'INSERT' THEN
                 EXECUTE format($sql$
-                    INSERT INTO %I.funding_totals AS t
-                    SELECT year, funder_kind, funder_name, country, mechanism, sum(amount), coalesce(sum(one_percent_water), 0), count(*)
-                    FROM added WHERE NOT withdrawn GROUP BY 1, 2, 3, 4, 5
+                    INSERT INTO %I.funding_totals AS t {{Sums("added")}}
                     ON CONFLICT (year, funder_kind, funder_name, country, mechanism) DO UPDATE
                     SET amount = t.amount + excluded.amount, one_percent_water = t.one_percent_water + excluded.one_percent_water,
                         lines = t.lines + excluded.lines
@@ -38,9 +37,7 @@ internal static class FundingTotals
                 EXECUTE format($sql$
                     UPDATE %I.funding_totals AS t
                     SET amount = t.amount - r.amount, one_percent_water = t.one_percent_water - r.water, lines = t.lines - r.lines
-                    FROM (SELECT year, funder_kind, funder_name, country, mechanism, sum(amount) AS amount,
-                                 coalesce(sum(one_percent_water), 0) AS water, count(*) AS lines
-                          FROM removed WHERE NOT withdrawn GROUP BY 1, 2, 3, 4, 5) AS r
+                    FROM ({{Sums("removed")}}) AS r (year, funder_kind, funder_name, country, mechanism, amount, water, lines)
                     WHERE (t.year, t.funder_kind, t.funder_name, t.country, t.mechanism) = (r.year, r.funder_kind, r.funder_name, r.country, r.mechanism)
                     $sql$, TG_TABLE_SCHEMA);
                 EXECUTE format('DELETE FROM %I.funding_totals WHERE lines = 0', TG_TABLE_SCHEMA);
@@ -54,4 +51,8 @@ internal static class FundingTotals
         CREATE TRIGGER lines_removed AFTER DELETE ON {{schema}}.funding_lines
             REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION {{schema}}.count_funding_lines();
         """;
+
+    /// <summary>The totals of some lines, in the columns' order.</summary>
+    private static string Sums(string lines) =>
+        $"SELECT year, funder_kind, funder_name, country, mechanism, sum(amount), coalesce(sum(one_percent_water), 0), count(*) FROM {lines} WHERE NOT withdrawn GROUP BY 1, 2, 3, 4, 5";
 }

@@ -1,3 +1,4 @@
+using CoopLedger.Domain.Partnerships;
 using CoopLedger.Domain.Partnerships.Conventions;
 using CoopLedger.Domain.Partnerships.Corrections;
 using CoopLedger.Domain.Partnerships.Lifecycle;
@@ -6,11 +7,15 @@ using CoopLedger.Domain.Partnerships.Registration;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Events;
 using CoopLedger.EventStore.Projections;
+using CoopLedger.Projections.History;
 using NpgsqlTypes;
 
 namespace CoopLedger.Projections.Partnerships;
 
-/// <summary>Partnerships with their conventions' validity periods, for the list and "active on a date".</summary>
+/// <summary>
+/// Partnerships over effective time (one row per stretch of days during which their list fields and flags held) with
+/// their conventions' validity periods, for the list's status as of a date and "active on a date".
+/// </summary>
 public sealed class ActivePartnershipsProjection(PostgresEventStore store) : PartnershipReadModel(store)
 {
     /// <summary>The projection's name, also its tables' schema.</summary>
@@ -20,7 +25,7 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store) : Par
     public override string Name => ProjectionName;
 
     /// <inheritdoc />
-    public override int Version => 1;
+    public override int Version => 2;
 
     /// <inheritdoc />
     public override IReadOnlyList<ProjectionTable> Tables { get; } =
@@ -28,8 +33,8 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store) : Par
         new("partnerships", "partnership_id",
         [
             new("partnership_id", "uuid"), new("title", "text"), new("form", "text"), new("countries", "text[]"), new("sirens", "text[]"),
-            new("suspended", "boolean"), new("cancelled", "boolean"), new("terminated_on", "date", Nullable: true),
-        ], ["partnership_id"], []),
+            new("suspended", "boolean"), new("cancelled", "boolean"), new("terminated_on", "date", Nullable: true), new("validity", "daterange"),
+        ], [], [new("validity", "USING gist (validity)")]),
         // One row per validity period (a convention's signature, then each renewal): "active on D" is one
         // GiST-indexed containment query, for today or any past date.
         new("convention_periods", "partnership_id",
@@ -46,18 +51,12 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store) : Par
     protected override void AddRows(ProjectionRows rows, Guid partnershipId, IReadOnlyList<RecordedEvent> correctedHistory)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var state = Fold(correctedHistory);
-        if (state.Registration is not { } registration)
+        foreach (var stretch in EffectiveTimeline.Of(correctedHistory, Concerns, state => Listed(partnershipId, state)))
         {
-            return;
+            rows.Add("partnerships", [.. stretch.Values, stretch.Validity]);
         }
 
-        var partners = state.Partners.Values.Where(p => !p.Left).ToList();
-        var countries = registration.ForeignPartners.Select(p => p.Country)
-            .Concat(partners.Where(p => p.Kind == PartnerKind.ForeignAuthority && p.Country is not null).Select(p => p.Country!)).Distinct().ToArray();
-        var sirens = registration.FrenchAuthorities.Select(a => a.Siren).Concat(partners.Where(p => p.Siren is not null).Select(p => p.Siren!)).Distinct().ToArray();
-        rows.Add("partnerships", partnershipId, registration.Title, registration.Form.ToString(), countries, sirens, state.Suspended, state.Cancelled, state.TerminatedOn);
-        foreach (var convention in state.Conventions.Values)
+        foreach (var convention in Fold(correctedHistory).Conventions.Values)
         {
             foreach (var period in convention.Periods)
             {
@@ -67,5 +66,20 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store) : Par
                 rows.Add("convention_periods", partnershipId, convention.ConventionId, validity);
             }
         }
+    }
+
+    /// <summary>The partnership's list row but its validity, once registered.</summary>
+    private static IEnumerable<(object Key, object?[] Values)> Listed(Guid partnershipId, PartnershipState state)
+    {
+        if (state.Registration is not { } registration)
+        {
+            yield break;
+        }
+
+        var partners = state.Partners.Values.Where(p => !p.Left).ToList();
+        var countries = registration.ForeignPartners.Select(p => p.Country)
+            .Concat(partners.Where(p => p.Kind == PartnerKind.ForeignAuthority && p.Country is not null).Select(p => p.Country!)).Distinct().ToArray();
+        var sirens = registration.FrenchAuthorities.Select(a => a.Siren).Concat(partners.Where(p => p.Siren is not null).Select(p => p.Siren!)).Distinct().ToArray();
+        yield return (partnershipId, [partnershipId, registration.Title, registration.Form.ToString(), countries, sirens, state.Suspended, state.Cancelled, state.TerminatedOn]);
     }
 }

@@ -16,11 +16,14 @@ public sealed class ActivePartnershipsReportTests(ApiFactory api) : IClassFixtur
         var monastir = await MonastirHistory.EnterAsync(demo, Cancel);
         var (twinning, emergency, youth) = await OthersAsync(demo);
         await client.CaughtUpAsync("active_partnerships");
+        // The other test of this class adds a partnership active in 2020 (suspended only today): look at these ones.
+        string[] histories = [monastir, twinning, emergency, youth];
+        async Task<List<string>> ActiveOfTheseAsync(string date) => [.. (await ActiveAsync(client, date)).Where(histories.Contains)];
 
-        Assert.Equal([monastir], await ActiveAsync(client, "2016-06-30"));
-        Assert.Equal([twinning], await ActiveAsync(client, "2000-01-01"));
-        Assert.Equal([youth], await ActiveAsync(client, "2020-01-01"));
-        Assert.Empty(await ActiveAsync(client, "2019-01-15"));
+        Assert.Equal([monastir], await ActiveOfTheseAsync("2016-06-30"));
+        Assert.Equal([twinning], await ActiveOfTheseAsync("2000-01-01"));
+        Assert.Equal([youth], await ActiveOfTheseAsync("2020-01-01"));
+        Assert.Empty(await ActiveOfTheseAsync("2019-01-15"));
         Assert.DoesNotContain(emergency, await ActiveAsync(client, "2023-09-12"));
 
         var report = await client.GetAsync("/api/reports/active-partnerships?asOf=2016-06-30");
