@@ -25,6 +25,8 @@ internal sealed class ReportLatency(string connectionString)
         "/api/reports/funding-per-year?groupBy=partnership&from=2015&to=2015",
         "/api/reports/active-partnerships?asOf=2012-06-30",
         "/api/reports/active-partnerships",
+        "/api/reports/actions-per-challenge?limit=100",
+        "/api/reports/actions-per-challenge?limit=100&asOf=2012-06-30",
         "/api/reports/actions-per-challenge",
         "/api/partnerships?country=TN&limit=100",
         "/api/partnerships?status=Active&asOf=2015-01-01&limit=100",

@@ -9,21 +9,28 @@ namespace CoopLedger.Api.Reports;
 public sealed record ActionsPerChallengeRow(
     Guid PartnershipId, Guid ChallengeId, string Title, int Planned, int InProgress, int Completed, int Postponed, int Abandoned, int Live);
 
-/// <summary>The rows of the report.</summary>
-public sealed record ActionsPerChallengeView(IReadOnlyList<ActionsPerChallengeRow> Rows);
+/// <summary>The rows of the report; with <c>limit</c>, <c>nextCursor</c> fetches the next partnerships (null on the last page).</summary>
+public sealed record ActionsPerChallengeView(IReadOnlyList<ActionsPerChallengeRow> Rows, string? NextCursor = null);
 
 /// <summary><c>GET /api/reports/actions-per-challenge</c>, per partnership or overall, from the actions read model.</summary>
 public static class ActionsPerChallengeReport
 {
+    private const int MaxLimit = 1000;
+
     /// <summary>Maps the route.</summary>
     public static WebApplication MapActionsPerChallenge(this WebApplication app)
     {
-        app.MapGet("/api/reports/actions-per-challenge", async (Guid? partnershipId, DateOnly? asOf, NpgsqlDataSource dataSource, TimeProvider clock, HttpContext http) =>
+        app.MapGet("/api/reports/actions-per-challenge", async (Guid? partnershipId, DateOnly? asOf, int? limit, Guid? cursor, NpgsqlDataSource dataSource, TimeProvider clock, HttpContext http) =>
         {
             var day = asOf ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
             if (day.Year is < Years.First or > Years.Last)
             {
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["asOf"] = [$"A date from {Years.First} to {Years.Last}."] });
+            }
+
+            if (limit is not null and not (>= 1 and <= MaxLimit))
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"From 1 to {MaxLimit} partnerships."] });
             }
 
             await using var command = dataSource.CreateCommand("""
@@ -32,12 +39,19 @@ public static class ActionsPerChallengeReport
                        count(*) FILTER (WHERE status = 'Completed'), count(*) FILTER (WHERE status = 'Postponed'),
                        count(*) FILTER (WHERE status = 'Abandoned'), count(*) FILTER (WHERE status <> 'Abandoned')
                 FROM actions_per_challenge.plan_actions
-                WHERE validity @> $2 AND ($1::uuid IS NULL OR partnership_id = $1)
+                WHERE validity @> $2 AND partnership_id IN (
+                    -- The page: whole partnerships in id order after the cursor (all of them without a limit).
+                    SELECT DISTINCT partnership_id FROM actions_per_challenge.plan_actions
+                    WHERE validity @> $2 AND ($1::uuid IS NULL OR partnership_id = $1) AND ($3::uuid IS NULL OR partnership_id > $3)
+                    ORDER BY partnership_id LIMIT $4)
                 GROUP BY partnership_id, challenge_id, challenge_title, challenge_order
                 ORDER BY partnership_id, challenge_order
                 """);
             command.Parameters.Add(new() { Value = (object?)partnershipId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
             command.Parameters.Add(new() { Value = day });
+            command.Parameters.Add(new() { Value = (object?)cursor ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+            // One more partnership than asked, to know whether another page follows.
+            command.Parameters.Add(new() { Value = limit is null ? DBNull.Value : limit + 1, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
             var rows = new List<ActionsPerChallengeRow>();
             await using (var reader = await command.ExecuteReaderAsync(http.RequestAborted))
             {
@@ -48,7 +62,15 @@ public static class ActionsPerChallengeReport
                 }
             }
 
-            return Results.Ok(new ActionsPerChallengeView(rows));
+            var partnerships = rows.Select(r => r.PartnershipId).Distinct().ToList();
+            if (limit is null || partnerships.Count <= limit)
+            {
+                return Results.Ok(new ActionsPerChallengeView(rows));
+            }
+
+            // Rows come in the database's partnership order: the page ends where the extra partnership begins.
+            var extra = partnerships[limit.Value];
+            return Results.Ok(new ActionsPerChallengeView([.. rows.TakeWhile(r => r.PartnershipId != extra)], partnerships[limit.Value - 1].ToString()));
         })
         .AddEndpointFilter(new ReadYourWrites(ActionsPerChallengeProjection.ProjectionName))
         .Produces<ActionsPerChallengeView>()
@@ -56,7 +78,9 @@ public static class ActionsPerChallengeReport
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
         .WithTags("Reports")
         .WithName("GetActionsPerChallenge")
-        .WithSummary("Actions per challenge by status (planned, inProgress, completed, postponed, abandoned, live), per partnership or overall");
+        .WithSummary("Actions per challenge by status (planned, inProgress, completed, postponed, abandoned, live), per partnership or overall")
+        .WithDescription("Without `partnershipId` every partnership's rows are answered (megabytes at scale): dashboards page with "
+            + "`limit` (partnerships per page, 1 to 1000) and `cursor` (the `nextCursor` of the previous page).");
         return app;
     }
 }

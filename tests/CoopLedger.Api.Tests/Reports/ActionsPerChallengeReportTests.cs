@@ -61,6 +61,45 @@ public sealed class ActionsPerChallengeReportTests(ApiFactory api) : IClassFixtu
     }
 
     [Fact]
+    public async Task Pages_of_whole_partnerships_add_up_to_the_unpaged_answer()
+    {
+        var client = new ApiClient(api.CreateClient());
+        var demo = new DemoClient(api.CreateClient());
+        await MonastirHistory.EnterAsync(demo, Cancel);
+        await OtherDemoHistories.EnterAsync(demo, Cancel);
+        await client.CaughtUpAsync("actions_per_challenge");
+        var all = (await client.GetAsync("/api/reports/actions-per-challenge?asOf=2016-06-30")).GetProperty("rows").EnumerateArray().Select(r => r.GetRawText()).ToList();
+
+        var paged = new List<string>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await client.GetAsync($"/api/reports/actions-per-challenge?asOf=2016-06-30&limit=1{(cursor is null ? "" : $"&cursor={cursor}")}");
+            var rows = page.GetProperty("rows").EnumerateArray().ToList();
+            Assert.Single(rows.Select(r => r.GetProperty("partnershipId").GetString()).Distinct());
+            paged.AddRange(rows.Select(r => r.GetRawText()));
+            cursor = page.GetProperty("nextCursor").GetString();
+            pages++;
+        }
+        while (cursor is not null);
+
+        Assert.True(pages >= 2, "the demo histories plan actions in several partnerships");
+        Assert.Equal(all, paged);
+    }
+
+    [Theory]
+    [InlineData("limit=0")]
+    [InlineData("limit=1001")]
+    [InlineData("cursor=not-a-guid")]
+    public async Task Bad_paging_is_refused(string query)
+    {
+        var response = await api.CreateClient().GetAsync(new Uri($"/api/reports/actions-per-challenge?{query}", UriKind.Relative), Cancel);
+
+        await Problems.ReadAsync(response, HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task A_date_out_of_range_is_refused()
     {
         var response = await api.CreateClient().GetAsync(new Uri("/api/reports/actions-per-challenge?asOf=1900-06-30", UriKind.Relative), Cancel);
