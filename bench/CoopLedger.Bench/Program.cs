@@ -7,14 +7,17 @@ using CoopLedger.EventStore.Schema;
 using Npgsql;
 
 // Usage: dotnet run -c Release --project bench/CoopLedger.Bench -- [append|projections] [--seconds N] [--connection "..."]
-//        projections: [--events 1000000] [--partnerships 10000] (reuses the log when --connection already holds it)
+//        projections: [--events 1000000] [--partnerships 10000] (reuses the log when the database already holds it)
+//        --data DIR: keep the embedded cluster in DIR between runs
 // Without --connection it starts a throwaway cluster with PostgreSQL's default durability (fsync on,
 // synchronous commit on): the store and the raw inserts always run on the same database and settings.
 var seconds = ArgValue("--seconds") is { } s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : 5;
 var configured = ArgValue("--connection");
+// --data DIR keeps the cluster (and a generated log) between runs.
+var data = ArgValue("--data");
 
 await using var cluster = configured is null
-    ? await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { Throwaway = true, DatabaseName = "bench" })
+    ? await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { Throwaway = data is null, DataDirectory = data, DatabaseName = "bench" })
     : null;
 var connectionString = new NpgsqlConnectionStringBuilder(configured ?? cluster!.ConnectionString) { MaxPoolSize = 64 }.ConnectionString;
 await using var dataSource = LedgerDataSource.Create(connectionString);

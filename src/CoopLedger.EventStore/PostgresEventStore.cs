@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CoopLedger.EventStore.Appending;
 using CoopLedger.EventStore.Events;
 using CoopLedger.EventStore.GlobalLog;
+using CoopLedger.EventStore.Projections;
 using CoopLedger.EventStore.Reading;
 using CoopLedger.EventStore.Telemetry;
 using Npgsql;
@@ -24,6 +25,9 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
     /// <summary>Raised after an append this store made has committed.</summary>
     public AppendSignal Signal { get; } = signal ?? new AppendSignal();
 
+    /// <summary>The projections every append applies in its own transaction.</summary>
+    public InlineProjections Inline { get; } = new();
+
     /// <summary>Appends events to one stream atomically, in a transaction of its own.</summary>
     /// <remarks>
     /// The append is one call of <c>ledger.append</c>, and one statement is one transaction: no BEGIN/COMMIT round
@@ -34,7 +38,17 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
         CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (Inline.All.Count == 0)
+        {
+            var appended = await AppendAsync(connection, streamId, streamType, expected, events, metadata, cancellationToken).ConfigureAwait(false);
+            Signal.Raise();
+            return appended;
+        }
+
+        // Inline projections write in the append's transaction, which then needs more than the one statement.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var result = await AppendAsync(connection, streamId, streamType, expected, events, metadata, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         Signal.Raise();
         return result;
     }
@@ -76,10 +90,15 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
         command.Parameters.Add(new() { Value = (object?)metadata.CausationId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = (object?)metadata.IdempotencyKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
 
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        var outcome = reader.GetString(0);
-        var version = reader.GetInt64(1);
+        string outcome;
+        long version;
+        long lastPosition;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            (outcome, version, lastPosition) = (reader.GetString(0), reader.GetInt64(1), reader.IsDBNull(2) ? 0 : reader.GetInt64(2));
+        }
+
         if (outcome == "conflict")
         {
             EventStoreTelemetry.Conflicts.Add(1);
@@ -87,7 +106,13 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
             throw new StreamVersionConflictException(streamId, expected, version);
         }
 
-        var result = new AppendResult(streamId, version, reader.IsDBNull(2) ? 0 : reader.GetInt64(2), WasDuplicate: outcome == "duplicate");
+        var result = new AppendResult(streamId, version, lastPosition, WasDuplicate: outcome == "duplicate");
+        if (!result.WasDuplicate && Inline.All.Count > 0)
+        {
+            var appended = await ReadStreamAsync(connection, streamId, new StreamReadOptions { AfterVersion = version - events.Count }, cancellationToken).ConfigureAwait(false);
+            await Inline.ApplyAsync(connection, appended, cancellationToken).ConfigureAwait(false);
+        }
+
         activity?.SetTag("coopledger.stream.version", result.Version);
         activity?.SetTag("coopledger.position", result.Position);
         if (!result.WasDuplicate)
@@ -163,12 +188,14 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
               AND ($2::bigint IS NULL OR version <= $2)
               AND ($3::timestamptz IS NULL OR recorded_at <= $3)
               AND ($4::timestamptz IS NULL OR effective_at <= $4)
+              AND ($5::bigint IS NULL OR version > $5)
             ORDER BY {(options.InEffectiveOrder ? "effective_at, version" : "version")}
             """, connection);
         command.Parameters.Add(new() { Value = streamId });
         command.Parameters.Add(new() { Value = (object?)options.UpToVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
         command.Parameters.Add(new() { Value = (object?)options.RecordedAtOrBefore?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = (object?)options.EffectiveAtOrBefore?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = (object?)options.AfterVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
 
         var events = new List<RecordedEvent>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

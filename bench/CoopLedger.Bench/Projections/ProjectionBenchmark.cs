@@ -34,7 +34,7 @@ internal sealed class ProjectionBenchmark(NpgsqlDataSource dataSource, string co
         foreach (var projection in Projections())
         {
             await ProjectionGenerations.EnsureServingAsync(dataSource, projection, CancellationToken.None);
-            var took = await MeasureAsync(() => new ProjectionRebuild(dataSource, _store.Types, projection).RunAsync(CancellationToken.None));
+            var took = await MeasureAsync(() => new ProjectionRebuild(_store, projection).RunAsync(CancellationToken.None));
             all += took;
             var rows = 0L;
             foreach (var table in projection.Tables)
@@ -48,7 +48,7 @@ internal sealed class ProjectionBenchmark(NpgsqlDataSource dataSource, string co
         output.WriteLine(Invariant($"| **all three, one after the other** | {all.TotalSeconds:F2} | {total / all.TotalSeconds:N0} | {scan / all:F2} | |"));
         // As the service does it: each projection's daemon rebuilds on its own, so the three run at once.
         var together = await MeasureAsync(() => Task.WhenAll(Projections().Select(p =>
-            Task.Run(() => new ProjectionRebuild(dataSource, _store.Types, p).RunAsync(CancellationToken.None)))));
+            Task.Run(() => new ProjectionRebuild(_store, p).RunAsync(CancellationToken.None)))));
         output.WriteLine(Invariant($"| **all three at once** (as the daemons do) | {together.TotalSeconds:F2} | {total / together.TotalSeconds:N0} | {scan / together:F2} | |"));
         output.WriteLine();
         await new ReportLatency(connectionString).RunAsync(output);

@@ -1,3 +1,4 @@
+using CoopLedger.EventStore;
 using CoopLedger.EventStore.Projections;
 using Npgsql;
 
@@ -5,15 +6,16 @@ namespace CoopLedger.Api.Projections;
 
 /// <summary>One projection's progress.</summary>
 /// <param name="Name">The projection.</param>
-/// <param name="Position">The position of the last event it applied.</param>
-/// <param name="Lag">Committed events it has not applied yet.</param>
+/// <param name="Position">The position of the last event its daemon applied (inline: where its generation started).</param>
+/// <param name="Lag">Committed events it has not applied yet (always 0 inline: appends write it themselves).</param>
 /// <param name="Status"><c>running</c> or <c>failed</c>.</param>
 /// <param name="FailedPosition">The event it stopped on, when failed.</param>
 /// <param name="Error">Why, when failed.</param>
 /// <param name="Version">The version of the generation serving.</param>
 /// <param name="RebuildRequestedAt">When a rebuild was asked for that has not been swapped in yet (null when none is pending).</param>
+/// <param name="Mode"><c>async</c> (its daemon applies the log) or <c>inline</c> (each append applies it in its transaction).</param>
 public sealed record ProjectionView(
-    string Name, long Position, long Lag, string Status, long? FailedPosition, string? Error, int? Version, DateTimeOffset? RebuildRequestedAt);
+    string Name, long Position, long Lag, string Status, long? FailedPosition, string? Error, int? Version, DateTimeOffset? RebuildRequestedAt, string Mode);
 
 /// <summary>The projections' progress.</summary>
 public sealed record ProjectionsView(IReadOnlyList<ProjectionView> Projections);
@@ -32,18 +34,19 @@ public static class ProjectionEndpoints
     /// <summary>Maps the status route.</summary>
     public static WebApplication MapProjections(this WebApplication app)
     {
-        app.MapGet("/api/projections", async (NpgsqlDataSource dataSource, HttpContext http) =>
+        app.MapGet("/api/projections", async (NpgsqlDataSource dataSource, PostgresEventStore store, HttpContext http) =>
         {
             var states = await ProjectionCheckpoints.AllAsync(dataSource, http.RequestAborted);
             var views = new List<ProjectionView>();
             foreach (var state in states)
             {
+                var inline = store.Inline.Contains(state.Name);
                 await using var lag = dataSource.CreateCommand(
                     "SELECT count(*) FROM ledger.events WHERE (transaction_id, position) > ($1::text::xid8, $2)");
                 lag.Parameters.Add(new() { Value = state.Checkpoint.TransactionId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
                 lag.Parameters.Add(new() { Value = state.Checkpoint.Position });
-                views.Add(new ProjectionView(state.Name, state.Checkpoint.Position, (long)(await lag.ExecuteScalarAsync(http.RequestAborted))!,
-                    state.Status, state.FailedPosition, state.Error, state.Version, state.RebuildRequestedAt));
+                views.Add(new ProjectionView(state.Name, state.Checkpoint.Position, inline ? 0 : (long)(await lag.ExecuteScalarAsync(http.RequestAborted))!,
+                    state.Status, state.FailedPosition, state.Error, state.Version, state.RebuildRequestedAt, inline ? "inline" : "async"));
             }
 
             return Results.Ok(new ProjectionsView(views));

@@ -19,6 +19,12 @@ public sealed class ProjectionHost(IServiceProvider services) : IHostedService, 
     private AppendListener? _listener;
     private int _stopped;
 
+    /// <summary>
+    /// The configuration key listing the projections applied inline, in each append's transaction (e.g.
+    /// <c>Projections__Inline__0=funding_per_year</c>); the others are applied by their daemon, shortly after.
+    /// </summary>
+    public const string InlineSetting = "Projections:Inline";
+
     /// <summary>The daemons, once started.</summary>
     public IReadOnlyList<ProjectionDaemon> Daemons { get; private set; } = [];
 
@@ -30,13 +36,23 @@ public sealed class ProjectionHost(IServiceProvider services) : IHostedService, 
         _listener = new AppendListener(dataSource, store.Signal);
         await _listener.StartAsync(cancellationToken);
         IProjection[] projections = [new FundingPerYearProjection(store), new ActivePartnershipsProjection(store), new ActionsPerChallengeProjection(store)];
+        var inline = services.GetRequiredService<IConfiguration>().GetSection(InlineSetting).Get<string[]>() ?? [];
+        if (inline.Except(projections.Select(p => p.Name), StringComparer.Ordinal).ToList() is { Count: > 0 } unknown)
+        {
+            throw new InvalidOperationException($"{InlineSetting} names no such projection: {string.Join(", ", unknown)}.");
+        }
+
         // Before the first request: every report then finds its tables, and a changed version is queued for rebuild.
         foreach (var projection in projections)
         {
             await ProjectionGenerations.EnsureServingAsync(dataSource, projection, cancellationToken);
+            if (inline.Contains(projection.Name, StringComparer.Ordinal))
+            {
+                store.Inline.Register(projection);
+            }
         }
 
-        Daemons = [.. projections.Select(projection => new ProjectionDaemon(dataSource, store.Types, projection, store.Signal))];
+        Daemons = [.. projections.Select(projection => new ProjectionDaemon(store, projection))];
         _running.AddRange(Daemons.Select(daemon => Task.Run(() => daemon.RunAsync(_stop.Token), CancellationToken.None)));
     }
 

@@ -24,14 +24,24 @@ public sealed class GlobalLogReader(NpgsqlDataSource dataSource, EventTypeRegist
     }
 
     /// <summary>Reads on the caller's connection, e.g. inside the transaction that will store the new checkpoint.</summary>
-    public async Task<GlobalLogBatch> ReadAsync(NpgsqlConnection connection, LogCheckpoint after, int maxEvents, CancellationToken cancellationToken)
+    public Task<GlobalLogBatch> ReadAsync(NpgsqlConnection connection, LogCheckpoint after, int maxEvents, CancellationToken cancellationToken) =>
+        ReadAsync(connection, after, maxEvents, "AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())", cancellationToken);
+
+    /// <summary>
+    /// Reads every event the caller's snapshot sees after the checkpoint, without waiting for older transactions
+    /// to end. Only for a caller that has excluded, by a lock, every writer that could still commit before it:
+    /// a rebuild's swap of an inline projection.
+    /// </summary>
+    public Task<GlobalLogBatch> ReadVisibleAsync(NpgsqlConnection connection, LogCheckpoint after, int maxEvents, CancellationToken cancellationToken) =>
+        ReadAsync(connection, after, maxEvents, "", cancellationToken);
+
+    private async Task<GlobalLogBatch> ReadAsync(NpgsqlConnection connection, LogCheckpoint after, int maxEvents, string horizon, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEvents, 1);
         using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.read_global_log");
         await using var command = new NpgsqlCommand($"""
             SELECT {EventRows.Columns} FROM ledger.events
-            WHERE (transaction_id, position) > ($1::text::xid8, $2)
-              AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            WHERE (transaction_id, position) > ($1::text::xid8, $2) {horizon}
             ORDER BY transaction_id, position
             LIMIT $3
             """, connection);

@@ -13,21 +13,22 @@ namespace CoopLedger.EventStore.Projections;
 /// </summary>
 public sealed class ProjectionDaemon
 {
+    private readonly PostgresEventStore _store;
     private readonly NpgsqlDataSource _dataSource;
     private readonly IProjection _projection;
     private readonly AppendSignal _signal;
     private readonly GlobalLogReader _reader;
     private readonly KeyValuePair<string, object?> _tag;
-    private readonly EventTypeRegistry _types;
     private double _lagSeconds;
     private LogCheckpoint _oneByOneUntil = LogCheckpoint.Start;
 
-    /// <summary>Creates the daemon of one projection.</summary>
-    public ProjectionDaemon(NpgsqlDataSource dataSource, EventTypeRegistry types, IProjection projection, AppendSignal signal)
+    /// <summary>Creates the daemon of one projection, woken by <paramref name="signal"/> (the store's by default).</summary>
+    public ProjectionDaemon(PostgresEventStore store, IProjection projection, AppendSignal? signal = null)
     {
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(projection);
-        (_dataSource, _types, _projection, _signal) = (dataSource, types, projection, signal);
-        _reader = new GlobalLogReader(dataSource, types);
+        (_store, _dataSource, _projection, _signal) = (store, store.DataSource, projection, signal ?? store.Signal);
+        _reader = new GlobalLogReader(store.DataSource, store.Types);
         _tag = new("coopledger.projection", _projection.Name);
         EventStoreTelemetry.ObserveLag(_projection.Name, () => Volatile.Read(ref _lagSeconds));
     }
@@ -79,7 +80,8 @@ public sealed class ProjectionDaemon
                         rebuilding = await RebuildRequestedAsync(stop).ConfigureAwait(false) ? RebuildAsync(leading.Token) : null;
                     }
 
-                    if (await ApplyNextBatchAsync(stop).ConfigureAwait(false) == 0)
+                    // An inline projection is written by the appends themselves: its leader only rebuilds it.
+                    if (_store.Inline.Contains(_projection.Name) || await ApplyNextBatchAsync(stop).ConfigureAwait(false) == 0)
                     {
                         await _signal.WaitAsync(rebuilding is null ? IdleWait : TimeSpan.FromMilliseconds(100), stop).ConfigureAwait(false);
                     }
@@ -113,7 +115,7 @@ public sealed class ProjectionDaemon
         activity?.SetTag("coopledger.projection", _projection.Name);
         try
         {
-            var checkpoint = await new ProjectionRebuild(_dataSource, _types, _projection) { AfterLoad = AfterRebuildLoad }
+            var checkpoint = await new ProjectionRebuild(_store, _projection) { AfterLoad = AfterRebuildLoad }
                 .RunAsync(cancellationToken).ConfigureAwait(false);
             activity?.SetTag("coopledger.position", checkpoint.Position);
         }

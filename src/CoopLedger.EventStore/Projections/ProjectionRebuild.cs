@@ -12,9 +12,9 @@ namespace CoopLedger.EventStore.Projections;
 /// by stream; catches it up with the log in batches while the serving generation keeps serving (and keeps being
 /// updated); then, holding the checkpoint row, applies the last events and swaps the generations in one transaction.
 /// </summary>
-public sealed class ProjectionRebuild(NpgsqlDataSource dataSource, EventTypeRegistry types, IProjection projection)
+public sealed class ProjectionRebuild(PostgresEventStore store, IProjection projection)
 {
-    private readonly GlobalLogReader _reader = new(dataSource, types);
+    private readonly GlobalLogReader _reader = new(store.DataSource, store.Types);
 
     /// <summary>How many events a catch-up transaction applies at most.</summary>
     public int BatchSize { get; init; } = 5000;
@@ -34,9 +34,9 @@ public sealed class ProjectionRebuild(NpgsqlDataSource dataSource, EventTypeRegi
         // Most of the backlog in separate transactions, so the swap below holds the live projection back only briefly.
         while (true)
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var (next, applied) = await CatchUpAsync(connection, checkpoint, cancellationToken).ConfigureAwait(false);
+            var (next, applied) = await CatchUpAsync(connection, checkpoint, visible: false, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             checkpoint = next;
             if (applied < BatchSize)
@@ -45,14 +45,23 @@ public sealed class ProjectionRebuild(NpgsqlDataSource dataSource, EventTypeRegi
             }
         }
 
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var connection = await store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
         {
             await ProjectionCheckpoints.LockAsync(connection, projection.Name, cancellationToken).ConfigureAwait(false);
+            var inline = store.Inline.Contains(projection.Name);
+            if (inline)
+            {
+                // Appends that took the shared lock have committed; later ones wait and then write into the new
+                // generation. So everything this snapshot sees is all the shadow may lack: read it, do not wait.
+                await using var exclusive = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({InlineProjections.LockKey(projection.Name)})", connection);
+                await exclusive.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             int applied;
             do
             {
-                (checkpoint, applied) = await CatchUpAsync(connection, checkpoint, cancellationToken).ConfigureAwait(false);
+                (checkpoint, applied) = await CatchUpAsync(connection, checkpoint, visible: inline, cancellationToken).ConfigureAwait(false);
             }
             while (applied > 0);
 
@@ -65,8 +74,8 @@ public sealed class ProjectionRebuild(NpgsqlDataSource dataSource, EventTypeRegi
 
     private async Task<LogCheckpoint> LoadAsync(CancellationToken cancellationToken)
     {
-        await using var writer = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var reader = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         // One snapshot for the whole read: every transaction older than its xmin has ended, so the events it shows
         // below that horizon are exactly the log up to a checkpoint the catch-up can continue from.
         await using var snapshot = await reader.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
@@ -112,13 +121,15 @@ public sealed class ProjectionRebuild(NpgsqlDataSource dataSource, EventTypeRegi
         await using var rows = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            yield return EventRows.Read(rows, types);
+            yield return EventRows.Read(rows, store.Types);
         }
     }
 
-    private async Task<(LogCheckpoint Next, int Applied)> CatchUpAsync(NpgsqlConnection connection, LogCheckpoint from, CancellationToken cancellationToken)
+    private async Task<(LogCheckpoint Next, int Applied)> CatchUpAsync(NpgsqlConnection connection, LogCheckpoint from, bool visible, CancellationToken cancellationToken)
     {
-        var batch = await _reader.ReadAsync(connection, from, BatchSize, cancellationToken).ConfigureAwait(false);
+        var batch = visible
+            ? await _reader.ReadVisibleAsync(connection, from, BatchSize, cancellationToken).ConfigureAwait(false)
+            : await _reader.ReadAsync(connection, from, BatchSize, cancellationToken).ConfigureAwait(false);
         if (batch.Events.Count > 0)
         {
             var target = new ProjectionTarget(connection, ProjectionGenerations.Shadow(projection.Name), projection.Tables);

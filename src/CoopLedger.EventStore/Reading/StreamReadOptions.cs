@@ -9,6 +9,9 @@ public sealed record StreamReadOptions
     /// <summary>Only events up to this version (inclusive).</summary>
     public long? UpToVersion { get; init; }
 
+    /// <summary>Only events after this version (e.g. those an append just wrote).</summary>
+    public long? AfterVersion { get; init; }
+
     /// <summary>Only events the ledger had recorded at this instant ("as known at").</summary>
     public DateTimeOffset? RecordedAtOrBefore { get; init; }
 

@@ -1,5 +1,4 @@
 using CoopLedger.EventStore.Appending;
-using CoopLedger.EventStore.Events;
 using CoopLedger.EventStore.GlobalLog;
 using CoopLedger.EventStore.Projections;
 using CoopLedger.Testing;
@@ -70,7 +69,7 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : StoreTestBase
     {
         var projection = await SeenProjection.CreateAsync(Database, "seen_crash");
         await AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, TestEvents.Notes("a", "b"));
-        var faulty = new ProjectionDaemon(Database.DataSource, Store.Types, projection, new AppendSignal())
+        var faulty = new ProjectionDaemon(Store, projection, new AppendSignal())
         {
             BeforeCommit = _ => throw new IOException("killed between the writes and the commit"),
         };
@@ -135,7 +134,7 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : StoreTestBase
         Assert.True(await ProjectionCheckpoints.RequestRebuildAsync(Database.DataSource, "seen_rebuilt", Cancel));
 
         var servedDuringRebuild = -1L;
-        var rebuilding = new ProjectionDaemon(Database.DataSource, Store.Types, projection, new AppendSignal())
+        var rebuilding = new ProjectionDaemon(Store, projection, new AppendSignal())
         {
             AfterRebuildLoad = async () =>
             {
@@ -197,7 +196,7 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : StoreTestBase
     }
 
     private ProjectionDaemon Daemon(IProjection projection) =>
-        new(Database.DataSource, Store.Types, projection, new AppendSignal()) { BatchSize = 2, IdleWait = TimeSpan.FromMilliseconds(50) };
+        new(Store, projection, new AppendSignal()) { BatchSize = 2, IdleWait = TimeSpan.FromMilliseconds(50) };
 
     /// <summary>
     /// Applies batches until the projection has seen every committed event. The global log may hold back while
@@ -217,55 +216,5 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : StoreTestBase
             Assert.True(DateTime.UtcNow < deadline, "timed out");
             await Task.Delay(20, Cancel);
         }
-    }
-
-    /// <summary>Records each event it sees under a primary key: applying one twice would fail.</summary>
-    private sealed class SeenProjection(TestDatabase database, string name, string? poison, int version) : IProjection
-    {
-        public string Name => name;
-
-        public int Version => version;
-
-        public IReadOnlyList<ProjectionTable> Tables { get; } =
-            [new("seen", "stream_id", [new("event_id", "uuid"), new("stream_id", "uuid")], ["event_id"], [])];
-
-        public static async Task<SeenProjection> CreateAsync(TestDatabase database, string name, string? poison = null, int version = 1)
-        {
-            var projection = new SeenProjection(database, name, poison, version);
-            await ProjectionGenerations.EnsureServingAsync(database.DataSource, projection, Cancel);
-            return projection;
-        }
-
-        public async Task ApplyAsync(ProjectionTarget target, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken)
-        {
-            var rows = new ProjectionRows();
-            foreach (var recorded in events)
-            {
-                if (recorded.Data is Noted { Text: var text } && text == poison)
-                {
-                    throw new InvalidOperationException($"cannot apply {poison}");
-                }
-
-                rows.Add("seen", recorded.EventId, recorded.StreamId);
-            }
-
-            await target.ReplaceAsync(Array.Empty<Guid>(), rows, cancellationToken);
-        }
-
-        public async Task LoadAsync(ProjectionTarget target, IAsyncEnumerable<RecordedEvent> eventsByStream, CancellationToken cancellationToken)
-        {
-            var events = new List<RecordedEvent>();
-            await foreach (var recorded in eventsByStream.WithCancellation(cancellationToken))
-            {
-                events.Add(recorded);
-            }
-
-            await ApplyAsync(target, events, cancellationToken);
-        }
-
-        public Task<long> CountAsync() => database.ScalarAsync<long>($"SELECT count(*) FROM {name}.seen");
-
-        /// <summary>A checksum of every row, to compare two generations.</summary>
-        public Task<string?> ChecksumAsync() => database.ScalarAsync<string>($"SELECT coalesce(md5(string_agg(event_id::text, ',' ORDER BY event_id)), '') FROM {name}.seen");
     }
 }

@@ -1,0 +1,53 @@
+using System.Net;
+using CoopLedger.Api.Tests.Partnerships;
+using CoopLedger.Testing;
+using Microsoft.AspNetCore.Hosting;
+
+namespace CoopLedger.Api.Tests.Projections;
+
+/// <summary>The service configured to apply the funding read model inline.</summary>
+public sealed class InlineFundingApiFactory(PostgresCluster cluster) : ApiFactory(cluster)
+{
+    /// <inheritdoc />
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Projections:Inline:0", "funding_per_year");
+    }
+}
+
+public sealed class InlineProjectionTests(InlineFundingApiFactory api) : IClassFixture<InlineFundingApiFactory>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task An_inline_read_model_answers_a_write_at_once_without_waiting_and_rebuilds_like_the_others()
+    {
+        var client = new ApiClient(api.CreateClient());
+        var p = $"/api/partnerships/{(await client.PostAsync("/api/partnerships", ApiClient.Registration("Inline (test)"), HttpStatusCode.Created)).GetProperty("id").GetString()}";
+        var funding = new { funder = new { name = "Ville", kind = "FrenchAuthority" }, amount = "4321.00", year = 2040, mechanism = "GeneralBudget", reason = "test" };
+        var fundingId = (await client.PostAsync($"{p}/funding", funding)).GetProperty("fundingId").GetString();
+
+        // No minPosition and no wait: the append's own transaction wrote the row.
+        Assert.Equal("4321.00", await AmountIn2040Async(client));
+        var projections = (await client.GetAsync("/api/projections")).GetProperty("projections").EnumerateArray().ToList();
+        Assert.Equal("inline", projections.Single(v => v.GetProperty("name").GetString() == "funding_per_year").GetProperty("mode").GetString());
+        Assert.Equal("async", projections.Single(v => v.GetProperty("name").GetString() == "active_partnerships").GetProperty("mode").GetString());
+
+        var rebuild = await api.CreateClient().PostAsync(new Uri("/api/projections/funding_per_year/rebuild", UriKind.Relative), null, Cancel);
+        Assert.Equal(HttpStatusCode.Accepted, rebuild.StatusCode);
+        await client.PostAsync($"{p}/funding/{fundingId}/revisions", new { amount = "5000.00", reason = "avenant" });
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await client.GetAsync("/api/projections")).GetProperty("projections").EnumerateArray()
+            .Any(v => v.GetProperty("rebuildRequestedAt").ValueKind != System.Text.Json.JsonValueKind.Null))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the rebuild did not finish");
+            await Task.Delay(100, Cancel);
+        }
+
+        Assert.Equal("5000.00", await AmountIn2040Async(client));
+    }
+
+    private static async Task<string?> AmountIn2040Async(ApiClient client) =>
+        (await client.GetAsync("/api/reports/funding-per-year?from=2040&to=2040&groupBy=funderKind")).GetProperty("rows")[0].GetProperty("amount").GetString();
+}
