@@ -8,7 +8,7 @@ using Npgsql;
 
 // Usage: dotnet run -c Release --project bench/CoopLedger.Bench -- [append|projections] [--seconds N] [--connection "..."]
 //        projections: [--events 1000000] [--partnerships 10000] (reuses the log when the database already holds it)
-//        --data DIR: keep the embedded cluster in DIR between runs
+//        --data DIR: keep the embedded cluster in DIR between runs; --no-queries: rebuilds only
 // Without --connection it starts a throwaway cluster with PostgreSQL's default durability (fsync on,
 // synchronous commit on): the store and the raw inserts always run on the same database and settings.
 var seconds = ArgValue("--seconds") is { } s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : 5;
@@ -31,7 +31,7 @@ if (args.Contains("projections"))
     await new SchemaMigrator(dataSource, ReadModelMigrations.All).MigrateAsync(CancellationToken.None);
     var events = ArgValue("--events") is { } e ? int.Parse(e, System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
     var partnerships = ArgValue("--partnerships") is { } p ? int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) : 10_000;
-    await new ProjectionBenchmark(dataSource, connectionString, events, partnerships).RunAsync(Console.Out);
+    await new ProjectionBenchmark(dataSource, connectionString, events, partnerships, queries: !args.Contains("--no-queries")).RunAsync(Console.Out);
 }
 else
 {

@@ -17,7 +17,7 @@ namespace CoopLedger.Bench.Projections;
 /// Rebuilds every read model from a large generated log and compares the speed with PostgreSQL merely reading the
 /// same rows (<c>COPY ... TO STDOUT</c>); then measures the report routes over HTTP at that volume.
 /// </summary>
-internal sealed class ProjectionBenchmark(NpgsqlDataSource dataSource, string connectionString, int events, int partnerships)
+internal sealed class ProjectionBenchmark(NpgsqlDataSource dataSource, string connectionString, int events, int partnerships, bool queries)
 {
     private readonly PostgresEventStore _store = new(dataSource, PartnershipLedger.CreateRegistry());
 
@@ -51,7 +51,10 @@ internal sealed class ProjectionBenchmark(NpgsqlDataSource dataSource, string co
             Task.Run(() => new ProjectionRebuild(_store, p).RunAsync(CancellationToken.None)))));
         output.WriteLine(Invariant($"| **all three at once** (as the daemons do) | {together.TotalSeconds:F2} | {total / together.TotalSeconds:N0} | {scan / together:F2} | |"));
         output.WriteLine();
-        await new ReportLatency(connectionString).RunAsync(output);
+        if (queries)
+        {
+            await new ReportLatency(connectionString).RunAsync(output);
+        }
     }
 
     private IProjection[] Projections() =>

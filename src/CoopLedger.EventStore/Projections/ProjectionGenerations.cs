@@ -50,7 +50,7 @@ public static partial class ProjectionGenerations
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Creates an empty shadow generation (dropping what an interrupted rebuild left), without secondary indexes.</summary>
+    /// <summary>Creates an empty shadow generation (dropping what an interrupted rebuild left), without keys and indexes.</summary>
     public static async Task CreateShadowAsync(NpgsqlConnection connection, IProjection projection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(projection);
@@ -59,7 +59,7 @@ public static partial class ProjectionGenerations
         await CreateTablesAsync(connection, projection, shadow, withIndexes: false, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Adds the shadow's secondary indexes and statistics once it is loaded.</summary>
+    /// <summary>Adds the shadow's keys, indexes and statistics once it is loaded.</summary>
     public static async Task IndexShadowAsync(NpgsqlConnection connection, IProjection projection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(projection);

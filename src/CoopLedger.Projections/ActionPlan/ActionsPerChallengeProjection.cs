@@ -13,6 +13,10 @@ namespace CoopLedger.Projections.ActionPlan;
 /// The actions of each partnership's plan with their challenge and status over effective time: one row per action
 /// and stretch of days during which it stood so, as currently known. "As of D" is then one containment query.
 /// </summary>
+/// <remarks>
+/// No GiST index on the validity: a report reads either one partnership (its key index) or every partnership, where
+/// a date matches a large share of the rows and a scan wins; building one would cost a rebuild seconds for nothing.
+/// </remarks>
 public sealed class ActionsPerChallengeProjection(PostgresEventStore store) : PartnershipReadModel(store)
 {
     /// <summary>The projection's name, also its tables' schema.</summary>
@@ -31,7 +35,7 @@ public sealed class ActionsPerChallengeProjection(PostgresEventStore store) : Pa
         [
             new("action_id", "uuid"), new("partnership_id", "uuid"), new("challenge_id", "uuid"), new("challenge_title", "text"),
             new("challenge_order", "integer"), new("status", "text"), new("validity", "daterange"),
-        ], [], [new("validity", "USING gist (validity)")]),
+        ], [], []),
     ];
 
     /// <inheritdoc />
@@ -42,19 +46,19 @@ public sealed class ActionsPerChallengeProjection(PostgresEventStore store) : Pa
     protected override void AddRows(ProjectionRows rows, Guid partnershipId, IReadOnlyList<RecordedEvent> correctedHistory)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        foreach (var stretch in EffectiveTimeline.Of(correctedHistory, Concerns, Actions))
+        foreach (var (action, validity) in EffectiveTimeline.Of(correctedHistory, Concerns, Actions))
         {
-            rows.Add("plan_actions", [stretch.Values[0], partnershipId, .. stretch.Values[1..], stretch.Validity]);
+            rows.Add("plan_actions", action.ActionId, partnershipId, action.ChallengeId, action.ChallengeTitle, action.ChallengeOrder, action.Status.ToString(), validity);
         }
     }
 
-    /// <summary>Each action's row but the partnership and validity: id, challenge id, title, order, status.</summary>
-    private static IEnumerable<(object Key, object?[] Values)> Actions(PartnershipState state)
+    private static IEnumerable<(Guid Key, ActionRow Row)> Actions(PartnershipState state)
     {
         var order = state.PlanOrder.Select((id, index) => (id, index)).ToDictionary(x => x.id, x => x.index);
-        return state.Actions.Values.Select(a => ((object)a.ActionId, new object?[]
-        {
-            a.ActionId, a.ChallengeId, state.Challenges.GetValueOrDefault(a.ChallengeId)?.Title ?? "", order.GetValueOrDefault(a.ChallengeId), a.Status.ToString(),
-        }));
+        return state.Actions.Values.Select(a => (a.ActionId,
+            new ActionRow(a.ActionId, a.ChallengeId, state.Challenges.GetValueOrDefault(a.ChallengeId)?.Title ?? "", order.GetValueOrDefault(a.ChallengeId), a.Status)));
     }
+
+    /// <summary>An action's row but the partnership and validity.</summary>
+    private sealed record ActionRow(Guid ActionId, Guid ChallengeId, string ChallengeTitle, int ChallengeOrder, ActionStatus Status);
 }

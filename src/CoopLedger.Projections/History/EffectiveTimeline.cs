@@ -1,4 +1,3 @@
-using System.Collections;
 using CoopLedger.Domain.Partnerships;
 using CoopLedger.EventStore.Events;
 using NpgsqlTypes;
@@ -6,9 +5,9 @@ using NpgsqlTypes;
 namespace CoopLedger.Projections.History;
 
 /// <summary>One version of a row and the days it held (lower bound included, upper excluded or unbounded).</summary>
-/// <param name="Values">The row's values.</param>
+/// <param name="Row">The row's values.</param>
 /// <param name="Validity">The days it held.</param>
-public sealed record RowStretch(object?[] Values, NpgsqlRange<DateOnly> Validity);
+public sealed record RowStretch<TRow>(TRow Row, NpgsqlRange<DateOnly> Validity);
 
 /// <summary>
 /// The rows of a read model over effective time: the corrected history is folded in effective order (version
@@ -21,15 +20,20 @@ public static class EffectiveTimeline
     /// <param name="correctedHistory">The partnership's events, corrections applied.</param>
     /// <param name="concerns">Whether an event can change the rows: days with none of those keep the rows as they were.</param>
     /// <param name="rowsOf">The rows of a state, by a key unique within the partnership.</param>
-    public static IReadOnlyList<RowStretch> Of(
-        IReadOnlyList<RecordedEvent> correctedHistory, Func<object, bool> concerns, Func<PartnershipState, IEnumerable<(object Key, object?[] Values)>> rowsOf)
+    /// <param name="comparer">When two rows are the same (by default, the row type's equality).</param>
+    public static IReadOnlyList<RowStretch<TRow>> Of<TKey, TRow>(
+        IReadOnlyList<RecordedEvent> correctedHistory, Func<object, bool> concerns, Func<PartnershipState, IEnumerable<(TKey Key, TRow Row)>> rowsOf,
+        IEqualityComparer<TRow>? comparer = null)
+        where TKey : notnull
     {
-        ArgumentNullException.ThrowIfNull(concerns);
         ArgumentNullException.ThrowIfNull(correctedHistory);
+        ArgumentNullException.ThrowIfNull(concerns);
         ArgumentNullException.ThrowIfNull(rowsOf);
+        comparer ??= EqualityComparer<TRow>.Default;
         var ordered = correctedHistory.OrderBy(e => e.Version == 1 ? 0 : 1).ThenBy(e => e.EffectiveAt).ThenBy(e => e.Version).ToList();
-        var stretches = new List<RowStretch>();
-        var open = new Dictionary<object, (object?[] Values, DateOnly From)>();
+        var stretches = new List<RowStretch<TRow>>();
+        var open = new Dictionary<TKey, (TRow Row, DateOnly From)>();
+        var seen = new HashSet<TKey>();
         var state = PartnershipState.Initial;
         var changed = false;
         for (var i = 0; i < ordered.Count; i++)
@@ -43,24 +47,34 @@ public static class EffectiveTimeline
             }
 
             changed = false;
-
-            var now = rowsOf(state).ToDictionary(r => r.Key, r => r.Values);
-            foreach (var (key, (values, from)) in open.ToList())
+            seen.Clear();
+            foreach (var (key, row) in rowsOf(state))
             {
-                if (!now.TryGetValue(key, out var current) || !StructuralComparisons.StructuralEqualityComparer.Equals(current, values))
+                seen.Add(key);
+                if (open.TryGetValue(key, out var current))
                 {
-                    stretches.Add(new RowStretch(values, new NpgsqlRange<DateOnly>(from, true, day, false)));
+                    if (comparer.Equals(current.Row, row))
+                    {
+                        continue;
+                    }
+
+                    stretches.Add(new(current.Row, new NpgsqlRange<DateOnly>(current.From, true, day, false)));
+                }
+
+                open[key] = (row, day);
+            }
+
+            if (seen.Count < open.Count)
+            {
+                foreach (var key in open.Keys.Where(k => !seen.Contains(k)).ToList())
+                {
+                    stretches.Add(new(open[key].Row, new NpgsqlRange<DateOnly>(open[key].From, true, day, false)));
                     open.Remove(key);
                 }
             }
-
-            foreach (var (key, values) in now)
-            {
-                open.TryAdd(key, (values, day));
-            }
         }
 
-        stretches.AddRange(open.Values.Select(o => new RowStretch(o.Values, new NpgsqlRange<DateOnly>(o.From, true, false, default, false, true))));
+        stretches.AddRange(open.Values.Select(o => new RowStretch<TRow>(o.Row, new NpgsqlRange<DateOnly>(o.From, true, false, default, false, true))));
         return stretches;
     }
 

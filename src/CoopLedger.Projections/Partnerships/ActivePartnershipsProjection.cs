@@ -51,9 +51,9 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store) : Par
     protected override void AddRows(ProjectionRows rows, Guid partnershipId, IReadOnlyList<RecordedEvent> correctedHistory)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        foreach (var stretch in EffectiveTimeline.Of(correctedHistory, Concerns, state => Listed(partnershipId, state)))
+        foreach (var (listed, validity) in EffectiveTimeline.Of(correctedHistory, Concerns, state => Listed(partnershipId, state), Structural))
         {
-            rows.Add("partnerships", [.. stretch.Values, stretch.Validity]);
+            rows.Add("partnerships", [.. listed, validity]);
         }
 
         foreach (var convention in Fold(correctedHistory).Conventions.Values)
@@ -68,8 +68,13 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store) : Par
         }
     }
 
+    /// <summary>Rows compared value by value, arrays (countries, SIRENs) element by element.</summary>
+    private static readonly IEqualityComparer<object?[]> Structural = EqualityComparer<object?[]>.Create(
+        (a, b) => System.Collections.StructuralComparisons.StructuralEqualityComparer.Equals(a, b),
+        row => System.Collections.StructuralComparisons.StructuralEqualityComparer.GetHashCode(row));
+
     /// <summary>The partnership's list row but its validity, once registered.</summary>
-    private static IEnumerable<(object Key, object?[] Values)> Listed(Guid partnershipId, PartnershipState state)
+    private static IEnumerable<(Guid Key, object?[] Values)> Listed(Guid partnershipId, PartnershipState state)
     {
         if (state.Registration is not { } registration)
         {
