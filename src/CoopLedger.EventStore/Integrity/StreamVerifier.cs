@@ -8,37 +8,24 @@ namespace CoopLedger.EventStore.Integrity;
 /// </summary>
 public sealed class StreamVerifier(NpgsqlDataSource dataSource)
 {
+    private readonly StoredEvents _stored = new(dataSource);
+
     /// <summary>Verifies one stream.</summary>
     public async Task<StreamIntegrity> VerifyAsync(Guid streamId, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("""
-            SELECT e.version, e.type, e.schema_version, e.data::text, e.effective_at, e.recorded_at, e.actor, e.reason,
-                   e.previous_hash, e.hash, (SELECT s.version FROM ledger.streams s WHERE s.stream_id = $1)
-            FROM ledger.events e WHERE e.stream_id = $1 ORDER BY e.version
-            """, connection);
-        command.Parameters.Add(new() { Value = streamId });
-        await using var row = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-
+        // Read before the events: an append racing the check can only add events, never fake a missing one.
+        var streamVersion = await _stored.StreamVersionAsync(streamId, cancellationToken).ConfigureAwait(false);
         byte[]? previous = null;
         long checkedCount = 0;
-        long streamVersion = 0;
-        while (await row.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var stored in _stored.ReadAsync(streamId, null, null, cancellationToken).ConfigureAwait(false))
         {
-            var version = row.GetInt64(0);
-            streamVersion = row.IsDBNull(10) ? 0 : row.GetInt64(10);
-            var storedPrevious = row.IsDBNull(8) ? null : row.GetFieldValue<byte[]>(8);
-            var storedHash = row.GetFieldValue<byte[]>(9);
-            var expected = EventHash.Compute(previous, streamId, version, row.GetString(1), row.GetInt32(2), row.GetString(3),
-                row.GetFieldValue<DateTimeOffset>(4), row.GetFieldValue<DateTimeOffset>(5), row.GetString(6),
-                row.IsDBNull(7) ? null : row.GetString(7));
-            var linked = previous is null ? storedPrevious is null : storedPrevious is not null && previous.AsSpan().SequenceEqual(storedPrevious);
-            if (version != checkedCount + 1 || !linked || !expected.AsSpan().SequenceEqual(storedHash))
+            var linked = previous is null ? stored.PreviousHash is null : stored.PreviousHash is not null && previous.AsSpan().SequenceEqual(stored.PreviousHash);
+            if (stored.Version != checkedCount + 1 || !linked || !stored.ExpectedHash(previous).AsSpan().SequenceEqual(stored.Hash))
             {
-                return new StreamIntegrity(false, checkedCount + 1, Math.Min(version, checkedCount + 1));
+                return new StreamIntegrity(false, checkedCount + 1, Math.Min(stored.Version, checkedCount + 1));
             }
 
-            previous = storedHash;
+            previous = stored.Hash;
             checkedCount++;
         }
 
@@ -46,5 +33,32 @@ public sealed class StreamVerifier(NpgsqlDataSource dataSource)
         return streamVersion > checkedCount
             ? new StreamIntegrity(false, checkedCount, checkedCount + 1)
             : new StreamIntegrity(true, checkedCount, null);
+    }
+
+    /// <summary>
+    /// Verifies every stream after <paramref name="after"/> (in id order), at most <paramref name="limit"/> of them:
+    /// a whole ledger is checked page by page.
+    /// </summary>
+    public async Task<IReadOnlyList<(Guid StreamId, StreamIntegrity Integrity)>> VerifyStreamsAsync(Guid? after, int limit, CancellationToken cancellationToken)
+    {
+        var streams = new List<Guid>();
+        await using (var command = dataSource.CreateCommand("SELECT stream_id FROM ledger.streams WHERE $1::uuid IS NULL OR stream_id > $1 ORDER BY stream_id LIMIT $2"))
+        {
+            command.Parameters.Add(new() { Value = (object?)after ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+            command.Parameters.Add(new() { Value = limit });
+            await using var row = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await row.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                streams.Add(row.GetGuid(0));
+            }
+        }
+
+        var results = new List<(Guid, StreamIntegrity)>(streams.Count);
+        foreach (var stream in streams)
+        {
+            results.Add((stream, await VerifyAsync(stream, cancellationToken).ConfigureAwait(false)));
+        }
+
+        return results;
     }
 }
