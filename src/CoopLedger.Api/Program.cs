@@ -1,3 +1,4 @@
+using CoopLedger.Api.Partnerships.Audit;
 using CoopLedger.Api.Demo;
 using CoopLedger.Api.Documentation;
 using CoopLedger.Api.Errors;
@@ -22,6 +23,7 @@ app.UseCoopLedgerProblemDetails();
 app.MapCoopLedgerHealth();
 app.MapCoopLedgerOpenApi();
 app.MapPartnerships();
+app.MapLedgerIntegrity();
 app.MapProjections();
 app.MapFundingPerYear();
 app.MapActivePartnerships();

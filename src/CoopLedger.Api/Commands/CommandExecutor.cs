@@ -22,6 +22,9 @@ public sealed class CommandExecutor(AggregateHandler<PartnershipState> handler, 
 {
     private const int MaxKeyLength = 200;
 
+    /// <summary>How far back a change may take effect without a reason: beyond, auditors need to know why it came late.</summary>
+    private static readonly TimeSpan BackDatingWithoutReason = TimeSpan.FromDays(30);
+
     /// <summary>Executes one command.</summary>
     public async Task<IResult> ExecuteAsync(HttpContext http, CommandSpec spec)
     {
@@ -32,6 +35,11 @@ public sealed class CommandExecutor(AggregateHandler<PartnershipState> handler, 
         var key = IdempotencyKey(http, errors);
         var effectiveAt = EffectiveAt(spec.Body.EffectiveAt, errors) ?? Midnight(spec.BusinessDate);
         var reason = errors.Optional(spec.Body.Reason, "reason");
+        if (reason is null && effectiveAt < clock.GetUtcNow() - BackDatingWithoutReason)
+        {
+            errors.Add("reason", $"A change effective more than {BackDatingWithoutReason.TotalDays:F0} days in the past says why it is recorded late.");
+        }
+
         if (errors.Any)
         {
             return Results.ValidationProblem(errors.ByField, title: "The request is not valid.");

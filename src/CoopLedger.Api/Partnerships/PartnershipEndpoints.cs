@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using CoopLedger.Api.Commands;
 using CoopLedger.Api.Partnerships.ActionPlan;
+using CoopLedger.Api.Partnerships.Audit;
 using CoopLedger.Api.Partnerships.Conventions;
 using CoopLedger.Api.Partnerships.Corrections;
 using CoopLedger.Api.Partnerships.Funding;
@@ -10,6 +11,7 @@ using CoopLedger.Api.Partnerships.Lifecycle;
 using CoopLedger.Api.Partnerships.Partners;
 using CoopLedger.Api.Partnerships.Queries;
 using CoopLedger.Api.Partnerships.Registration;
+using CoopLedger.EventStore.Integrity;
 
 namespace CoopLedger.Api.Partnerships;
 
@@ -28,6 +30,7 @@ public static class PartnershipEndpoints
         services.AddSingleton<IdempotencyRecords>();
         services.AddSingleton<CommandExecutor>();
         services.AddSingleton<PartnershipHistory>();
+        services.AddSingleton(provider => new StreamVerifier(provider.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         // Enumerations travel by name, as API.md lists them.
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return services;
@@ -67,7 +70,8 @@ public static class PartnershipEndpoints
             .MapLifecycle()
             .MapCorrections()
             .MapPartnershipQueries()
-            .MapHistory();
+            .MapHistory()
+            .MapAudit();
         return app;
     }
 }

@@ -42,7 +42,8 @@ public static class EventHash
         return text.ToString();
     }
 
-    private static string Instant(DateTimeOffset value) =>
+    /// <summary>An instant as the encoding writes it: UTC, microseconds, <c>yyyy-MM-ddTHH:mm:ss.ffffffZ</c>.</summary>
+    public static string Instant(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
     private static void Field(StringBuilder text, string? value)

@@ -81,15 +81,31 @@ public sealed class CommandConventionTests(ApiFactory api) : IClassFixture<ApiFa
     }
 
     [Fact]
+    public async Task A_change_effective_more_than_30_days_ago_needs_a_reason_and_writes_nothing_without()
+    {
+        var id = await RegisterAsync();
+        var before = await api.CountEventsAsync();
+
+        var response = await Post($"/api/partnerships/{id}/conventions", new { signedOn = "2012-05-04", validFrom = "2012-05-04", validTo = "2015-12-31" });
+
+        var problem = await Problems.ReadAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("reason", out _));
+        Assert.Equal(before, await api.CountEventsAsync());
+        var recent = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-10)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var accepted = await Post($"/api/partnerships/{id}/conventions", new { signedOn = recent, validFrom = recent });
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+    }
+
+    [Fact]
     public async Task A_domain_refusal_answers_409_with_its_code_and_writes_nothing()
     {
         var id = await RegisterAsync();
-        var convention = await Post($"/api/partnerships/{id}/conventions", new { signedOn = "2012-05-04", validFrom = "2012-05-04", validTo = "2015-12-31" });
+        var convention = await Post($"/api/partnerships/{id}/conventions", new { signedOn = "2012-05-04", validFrom = "2012-05-04", validTo = "2015-12-31", reason = "Atlas" });
         var conventionId = JsonDocument.Parse(await convention.Content.ReadAsStringAsync(Cancel)).RootElement.GetProperty("conventionId").GetString();
         await Post($"/api/partnerships/{id}/termination", new { endDate = "2015-12-31", reason = "fin" });
         var before = await api.CountEventsAsync();
 
-        var response = await Post($"/api/partnerships/{id}/conventions/{conventionId}/renewals", new { signedOn = "2016-01-05", validFrom = "2016-01-01", validTo = "2018-12-31" });
+        var response = await Post($"/api/partnerships/{id}/conventions/{conventionId}/renewals", new { signedOn = "2016-01-05", validFrom = "2016-01-01", validTo = "2018-12-31", reason = "Atlas" });
 
         var problem = await Problems.ReadAsync(response, HttpStatusCode.Conflict);
         Assert.Equal("partnership-ended", problem.GetProperty("code").GetString());
