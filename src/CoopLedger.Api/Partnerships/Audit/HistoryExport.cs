@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using CoopLedger.Domain.Partnerships;
 using CoopLedger.EventStore.Integrity;
@@ -81,7 +82,8 @@ public static class HistoryExport
     private static string JsonLine(object?[] fields)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        // Relaxed escaping keeps accents and quotes readable in the file; it is never embedded in HTML.
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             for (var i = 0; i < Columns.Length; i++)
