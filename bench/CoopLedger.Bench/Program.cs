@@ -6,7 +6,7 @@ using CoopLedger.EventStore.Hosting;
 using CoopLedger.EventStore.Schema;
 using Npgsql;
 
-// Usage: dotnet run -c Release --project bench/CoopLedger.Bench -- [append|projections] [--seconds N] [--connection "..."]
+// Usage: dotnet run -c Release --project bench/CoopLedger.Bench -- [append|projections|state-queries] [--seconds N] [--connection "..."]
 //        projections: [--events 1000000] [--partnerships 10000] (reuses the log when the database already holds it)
 //        --data DIR: keep the embedded cluster in DIR between runs; --no-queries: rebuilds only
 // Without --connection it starts a throwaway cluster with PostgreSQL's default durability (fsync on,
@@ -26,7 +26,12 @@ await new SchemaMigrator(dataSource, LedgerMigrations.All).MigrateAsync(Cancella
 Console.WriteLine(Machine.Describe());
 Console.WriteLine($"PostgreSQL: {await Machine.PostgresSettingsAsync(dataSource)}");
 Console.WriteLine();
-if (args.Contains("projections"))
+if (args.Contains("state-queries"))
+{
+    await new SchemaMigrator(dataSource, ReadModelMigrations.All).MigrateAsync(CancellationToken.None);
+    await new CoopLedger.Bench.TimeTravel.StateQueryLatency(dataSource, connectionString).RunAsync(Console.Out);
+}
+else if (args.Contains("projections"))
 {
     await new SchemaMigrator(dataSource, ReadModelMigrations.All).MigrateAsync(CancellationToken.None);
     var events = ArgValue("--events") is { } e ? int.Parse(e, System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;

@@ -52,13 +52,14 @@ internal static class HistoryGenerator
             }
 
             Add(new AnnualProgrammeAdopted(year, [.. actions.Take(4).Select(a => a.ActionId)]), on);
-            for (var f = 0; f < 4; f++)
+            // Long histories fund more per year, so that any stream fits in the years a query may ask for (to 2100).
+            for (var f = 0; f < 4 * Math.Max(1, count / 200); f++)
             {
                 var line = NextId();
                 var mechanism = Mechanisms[random.Next(Mechanisms.Length)];
                 var amount = 1_000m * random.Next(1, 80);
                 Add(new FundingCommitted(line, Funders[random.Next(Funders.Length)], amount, year, mechanism,
-                    mechanism == FundingMechanism.OnePercentWater ? amount / 2 : null, random.Next(10) == 0), on.AddDays(f));
+                    mechanism == FundingMechanism.OnePercentWater ? amount / 2 : null, random.Next(10) == 0), on.AddDays(f % 28));
                 lines.Add(line);
             }
 

@@ -9,7 +9,7 @@ namespace CoopLedger.Api.Partnerships.Queries;
 public sealed record PartnershipAsOf(PartnershipState State, long Version, DateOnly AsOf, DateTimeOffset KnownAt);
 
 /// <summary>Folds a partnership's stream for a query, on both time axes.</summary>
-public sealed class PartnershipHistory(PostgresEventStore store, TimeProvider clock)
+public sealed class PartnershipHistory(PostgresEventStore store, StreamCache streams, TimeProvider clock)
 {
     /// <summary>
     /// The events recorded by <paramref name="knownAt"/>, corrected by the corrections recorded by then, and
@@ -28,7 +28,7 @@ public sealed class PartnershipHistory(PostgresEventStore store, TimeProvider cl
         var day = asOf ?? DateOnly.FromDateTime(now.UtcDateTime);
         var known = knownAt ?? now;
         var endOfDay = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var recorded = await store.ReadStreamAsync(id, new StreamReadOptions { RecordedAtOrBefore = known }, cancellationToken);
+        var recorded = (await streams.ReadAsync(id, cancellationToken)).Where(e => e.RecordedAt <= known).ToList();
         if (recorded.Count == 0)
         {
             return null;

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace CoopLedger.Bench;
+
+/// <summary>The real service in its own process (Kestrel, over the benchmark's database), and request timing against it.</summary>
+internal sealed class ServiceProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private ServiceProcess(Process process, HttpClient http) => (_process, Http) = (process, http);
+
+    public HttpClient Http { get; }
+
+    public static async Task<ServiceProcess> StartAsync(string connectionString)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "CoopLedger.Api.dll")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["ConnectionStrings__CoopLedger"] = connectionString,
+                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["Logging__LogLevel__Default"] = "Warning",
+            },
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the service");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var service = new ServiceProcess(process, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") });
+        await service.ReadyAsync();
+        await service.CaughtUpAsync();
+        return service;
+    }
+
+    /// <summary>Waits until every projection has applied the log: their catching up would otherwise share the CPU with the timings.</summary>
+    public async Task CaughtUpAsync()
+    {
+        while ((await Http.GetFromJsonAsync<JsonElement>("/api/projections")).GetProperty("projections").EnumerateArray()
+            .Any(p => p.GetProperty("lag").GetInt64() > 0 || p.GetProperty("rebuildRequestedAt").ValueKind != JsonValueKind.Null))
+        {
+            await Task.Delay(500);
+        }
+    }
+
+    /// <summary>Requests a route one request after another (after 20 warm-up requests) and records the latencies.</summary>
+    public async Task<(LatencyRecorder Latency, int Bytes)> TimeAsync(string route, int requests, TimeSpan atMost)
+    {
+        var latency = new LatencyRecorder();
+        var bytes = 0;
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < requests + 20 && clock.Elapsed < atMost; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var response = await Http.GetAsync(new Uri(route, UriKind.Relative));
+            var body = await response.Content.ReadAsByteArrayAsync();
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"{route}: {(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(body)}");
+            }
+
+            if (i >= 20)
+            {
+                latency.Record(started);
+            }
+
+            bytes = body.Length;
+        }
+
+        return (latency, bytes);
+    }
+
+    public static string Row(string route, LatencyRecorder latency, int bytes) =>
+        string.Create(CultureInfo.InvariantCulture, $"| `{route}` | {latency.Percentile(0.5):F2} | {latency.Percentile(0.99):F2} | {latency.Count} | {bytes:N0} |");
+
+    public void Dispose()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+        _process.Dispose();
+        Http.Dispose();
+    }
+
+    private async Task ReadyAsync()
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"the service exited with {_process.ExitCode}");
+            }
+
+            try
+            {
+                using var response = await Http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("the service did not become ready");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using CoopLedger.EventStore.Events;
+
+namespace CoopLedger.EventStore.Reading;
+
+/// <summary>
+/// Streams' events kept in memory once read: events never change once appended, so a later read only fetches the
+/// versions after the last one cached (one indexed query that usually returns nothing) instead of reading and
+/// deserializing the whole stream again. Bounded by a number of events; the least recently read streams go first.
+/// </summary>
+/// <remarks>
+/// For queries that fold history (as of a date, as known at an instant). Integrity checks and exports read the
+/// database itself, so a row edited behind the store's back is still caught there.
+/// </remarks>
+public sealed class StreamCache(PostgresEventStore store, int capacity = 500_000)
+{
+    private readonly ConcurrentDictionary<Guid, Entry> _entries = new();
+    private long _cachedEvents;
+    private int _trimming;
+
+    /// <summary>How many events are cached.</summary>
+    public long Count => Interlocked.Read(ref _cachedEvents);
+
+    /// <summary>Every event of the stream, in version order (empty when there is no such stream).</summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadAsync(Guid streamId, CancellationToken cancellationToken)
+    {
+        var cached = _entries.TryGetValue(streamId, out var entry) ? entry.Events : [];
+        var after = cached.IsEmpty ? 0 : cached[^1].Version;
+        var newer = await store.ReadStreamAsync(streamId, new StreamReadOptions { AfterVersion = after }, cancellationToken).ConfigureAwait(false);
+        var events = newer.Count == 0 ? cached : cached.AddRange(newer);
+        if (events.IsEmpty)
+        {
+            return events;
+        }
+
+        var stored = new Entry(events, Environment.TickCount64);
+        _entries.AddOrUpdate(streamId, stored, (_, previous) =>
+        {
+            // Another reader may have cached more meanwhile: keep the longer history.
+            return previous.Events.Length > events.Length ? previous with { LastRead = stored.LastRead } : stored;
+        });
+        Interlocked.Add(ref _cachedEvents, newer.Count);
+        if (Count > capacity)
+        {
+            Trim();
+        }
+
+        return events;
+    }
+
+    /// <summary>Forgets the least recently read streams until a fifth of the capacity is free.</summary>
+    private void Trim()
+    {
+        if (Interlocked.Exchange(ref _trimming, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            // Concurrent readers may have counted a stream twice: start from the exact figure.
+            Interlocked.Exchange(ref _cachedEvents, _entries.Values.Sum(e => (long)e.Events.Length));
+            foreach (var (streamId, _) in _entries.OrderBy(e => e.Value.LastRead).ToList())
+            {
+                if (Count <= capacity * 4L / 5)
+                {
+                    break;
+                }
+
+                if (_entries.TryRemove(streamId, out var removed))
+                {
+                    Interlocked.Add(ref _cachedEvents, -removed.Events.Length);
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _trimming, 0);
+        }
+    }
+
+    private sealed record Entry(ImmutableArray<RecordedEvent> Events, long LastRead);
+}
