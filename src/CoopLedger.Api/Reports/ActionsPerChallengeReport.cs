@@ -1,6 +1,5 @@
 using CoopLedger.Projections.ActionPlan;
 using CoopLedger.Api.Projections;
-using CoopLedger.Domain.Partnerships;
 using Npgsql;
 
 namespace CoopLedger.Api.Reports;
@@ -20,12 +19,13 @@ public static class ActionsPerChallengeReport
     /// <summary>Maps the route.</summary>
     public static WebApplication MapActionsPerChallenge(this WebApplication app)
     {
-        app.MapGet("/api/reports/actions-per-challenge", async (Guid? partnershipId, DateOnly? asOf, int? limit, Guid? cursor, NpgsqlDataSource dataSource, TimeProvider clock, HttpContext http) =>
+        app.MapGet("/api/reports/actions-per-challenge", async (Guid? partnershipId, DateOnly? asOf, DateTimeOffset? knownAt, int? limit, Guid? cursor, NpgsqlDataSource dataSource, TimeProvider clock,
+            HttpContext http) =>
         {
-            var day = asOf ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-            if (day.Year is < Years.First or > Years.Last)
+            var errors = new Dictionary<string, string[]>();
+            if (ReportTime.From(asOf, knownAt, clock, errors) is not { } time)
             {
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["asOf"] = [$"A date from {Years.First} to {Years.Last}."] });
+                return Results.ValidationProblem(errors);
             }
 
             if (limit is not null and not (>= 1 and <= MaxLimit))
@@ -33,25 +33,26 @@ public static class ActionsPerChallengeReport
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"From 1 to {MaxLimit} partnerships."] });
             }
 
-            await using var command = dataSource.CreateCommand("""
+            await using var command = dataSource.CreateCommand($"""
                 SELECT partnership_id, challenge_id, challenge_title,
                        count(*) FILTER (WHERE status = 'Planned'), count(*) FILTER (WHERE status = 'InProgress'),
                        count(*) FILTER (WHERE status = 'Completed'), count(*) FILTER (WHERE status = 'Postponed'),
                        count(*) FILTER (WHERE status = 'Abandoned'), count(*) FILTER (WHERE status <> 'Abandoned')
-                FROM actions_per_challenge.plan_actions
-                WHERE validity @> $2 AND partnership_id IN (
+                FROM actions_per_challenge.plan_actions a
+                WHERE {ReportTime.Matches("a", 2, 5)} AND partnership_id IN (
                     -- The page: whole partnerships in id order after the cursor (all of them without a limit).
-                    SELECT DISTINCT partnership_id FROM actions_per_challenge.plan_actions
-                    WHERE validity @> $2 AND ($1::uuid IS NULL OR partnership_id = $1) AND ($3::uuid IS NULL OR partnership_id > $3)
+                    SELECT DISTINCT partnership_id FROM actions_per_challenge.plan_actions p
+                    WHERE {ReportTime.Matches("p", 2, 5)} AND ($1::uuid IS NULL OR partnership_id = $1) AND ($3::uuid IS NULL OR partnership_id > $3)
                     ORDER BY partnership_id LIMIT $4)
                 GROUP BY partnership_id, challenge_id, challenge_title, challenge_order
                 ORDER BY partnership_id, challenge_order
                 """);
             command.Parameters.Add(new() { Value = (object?)partnershipId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
-            command.Parameters.Add(new() { Value = day });
+            command.Parameters.Add(new() { Value = time.AsOf });
             command.Parameters.Add(new() { Value = (object?)cursor ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
             // One more partnership than asked, to know whether another page follows.
             command.Parameters.Add(new() { Value = limit is null ? DBNull.Value : limit + 1, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+            command.Parameters.Add(new() { Value = time.KnownAt });
             var rows = new List<ActionsPerChallengeRow>();
             await using (var reader = await command.ExecuteReaderAsync(http.RequestAborted))
             {

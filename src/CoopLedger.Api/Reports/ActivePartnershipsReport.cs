@@ -1,6 +1,5 @@
 using CoopLedger.Projections.Partnerships;
 using CoopLedger.Api.Projections;
-using CoopLedger.Domain.Partnerships;
 using Npgsql;
 
 namespace CoopLedger.Api.Reports;
@@ -17,24 +16,27 @@ public static class ActivePartnershipsReport
     /// <summary>Maps the route.</summary>
     public static WebApplication MapActivePartnerships(this WebApplication app)
     {
-        app.MapGet("/api/reports/active-partnerships", async (DateOnly? asOf, NpgsqlDataSource dataSource, TimeProvider clock, HttpContext http) =>
+        app.MapGet("/api/reports/active-partnerships", async (DateOnly? asOf, DateTimeOffset? knownAt, NpgsqlDataSource dataSource, TimeProvider clock, HttpContext http) =>
         {
-            var day = asOf ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-            if (day.Year is < Years.First or > Years.Last)
+            var errors = new Dictionary<string, string[]>();
+            if (ReportTime.From(asOf, knownAt, clock, errors) is not { } time)
             {
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["asOf"] = [$"A date from {Years.First} to {Years.Last}."] });
+                return Results.ValidationProblem(errors);
             }
 
+            var day = time.AsOf;
+
             // Active: a validity period covers the date, and neither cancelled, suspended nor terminated by then.
-            await using var command = dataSource.CreateCommand("""
+            await using var command = dataSource.CreateCommand($"""
                 SELECT DISTINCT ON (p.partnership_id) p.partnership_id, p.title, p.countries, c.convention_id
                 FROM active_partnerships.convention_periods c
-                JOIN active_partnerships.partnerships p ON p.partnership_id = c.partnership_id AND p.validity @> $1::date
-                WHERE c.validity @> $1::date
+                JOIN active_partnerships.partnerships p ON p.partnership_id = c.partnership_id AND {ReportTime.Matches("p", 1, 2)}
+                WHERE {ReportTime.Matches("c", 1, 2)}
                   AND NOT p.cancelled AND NOT p.suspended AND (p.terminated_on IS NULL OR p.terminated_on > $1::date)
                 ORDER BY p.partnership_id, lower(c.validity) DESC
                 """);
             command.Parameters.Add(new() { Value = day });
+            command.Parameters.Add(new() { Value = time.KnownAt });
             var rows = new List<ActivePartnershipRow>();
             await using (var reader = await command.ExecuteReaderAsync(http.RequestAborted))
             {
@@ -52,7 +54,7 @@ public static class ActivePartnershipsReport
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
         .WithTags("Reports")
         .WithName("GetActivePartnerships")
-        .WithSummary("The partnerships active on asOf (default today), from the convention-validity read model");
+        .WithSummary("The partnerships active on asOf (default today) as known at knownAt (default now), from the convention-validity read model");
         return app;
     }
 }

@@ -32,19 +32,29 @@ public static class FundingPerYearReport
     /// <summary>Maps the route.</summary>
     public static WebApplication MapFundingPerYear(this WebApplication app)
     {
-        app.MapGet("/api/reports/funding-per-year", async (int? from, int? to, string? groupBy, NpgsqlDataSource dataSource, HttpContext http) =>
+        app.MapGet("/api/reports/funding-per-year", async (int? from, int? to, string? groupBy, DateOnly? asOf, DateTimeOffset? knownAt,
+            NpgsqlDataSource dataSource, TimeProvider clock, HttpContext http) =>
         {
             var key = groupBy ?? "funderKind";
+            var errors = new Dictionary<string, string[]>();
             if (!Groupings.TryGetValue(key, out var column))
             {
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["groupBy"] = [$"One of: {string.Join(", ", Groupings.Keys)}."] });
+                errors["groupBy"] = [$"One of: {string.Join(", ", Groupings.Keys)}."];
             }
 
-            // Every grouping but the partnership adds up the kept totals; bounds are plain values so that one
-            // prepared plan can use the year index whatever the filter.
-            var source = key == "partnership"
-                ? "SELECT year, partnership_id::text AS key, amount, coalesce(one_percent_water, 0) AS water FROM funding_per_year.funding_lines WHERE NOT withdrawn"
-                : $"SELECT year, {column} AS key, amount, one_percent_water AS water FROM funding_per_year.funding_totals WHERE true";
+            if (ReportTime.From(asOf, knownAt, clock, errors) is not { } time)
+            {
+                return Results.ValidationProblem(errors);
+            }
+
+            // Today as now known: the kept totals answer, unless a line starts after today (a future-dated change).
+            // Otherwise, and for the partnership grouping, the lines as of the day asked, as known at the instant asked.
+            var totals = key != "partnership" && asOf is null && knownAt is null && !await FutureLinesAsync(dataSource, time.AsOf, http.RequestAborted);
+            var source = totals
+                ? $"SELECT year, {column} AS key, amount, one_percent_water AS water FROM funding_per_year.funding_totals l WHERE true"
+                : $"SELECT year, {column}::text AS key, amount, coalesce(one_percent_water, 0) AS water FROM funding_per_year.funding_lines l "
+                    + $"WHERE NOT withdrawn AND {ReportTime.Matches("l", 3, 4)}";
+            // Bounds are plain values so that one prepared plan can use the year index whatever the filter.
             await using var command = dataSource.CreateCommand($"""
                 SELECT year, key, sum(amount), sum(water)
                 FROM ({source} AND year BETWEEN coalesce($1, {Years.First}) AND coalesce($2, {Years.Last})) AS lines
@@ -52,6 +62,12 @@ public static class FundingPerYearReport
                 """);
             command.Parameters.Add(new() { Value = (object?)from ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
             command.Parameters.Add(new() { Value = (object?)to ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+            if (!totals)
+            {
+                command.Parameters.Add(new() { Value = time.AsOf });
+                command.Parameters.Add(new() { Value = time.KnownAt });
+            }
+
             var rows = new List<FundingRow>();
             await using (var reader = await command.ExecuteReaderAsync(http.RequestAborted))
             {
@@ -61,9 +77,9 @@ public static class FundingPerYearReport
                 }
             }
 
-            var totals = rows.GroupBy(r => r.Year)
+            var perYear = rows.GroupBy(r => r.Year)
                 .Select(g => new FundingTotal(g.Key, Euros.Format(g.Sum(r => decimal.Parse(r.Amount, CultureInfo.InvariantCulture))))).ToList();
-            return Results.Ok(new FundingPerYearView(rows, totals));
+            return Results.Ok(new FundingPerYearView(rows, perYear));
         })
         .AddEndpointFilter(new ReadYourWrites(FundingPerYearProjection.ProjectionName))
         .Produces<FundingPerYearView>()
@@ -71,8 +87,17 @@ public static class FundingPerYearReport
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
         .WithTags("Reports")
         .WithName("GetFundingPerYear")
-        .WithSummary("Funding per year grouped by funderKind, funder, country, mechanism or partnership (from the read model)");
+        .WithSummary("Funding per year grouped by funderKind, funder, country, mechanism or partnership, as of asOf, as known at knownAt");
         return app;
+    }
+
+    /// <summary>Whether a funding line known now starts after <paramref name="today"/>: then today's answer is not the kept totals'.</summary>
+    private static async Task<bool> FutureLinesAsync(NpgsqlDataSource dataSource, DateOnly today, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT EXISTS (SELECT 1 FROM funding_per_year.funding_lines WHERE upper_inf(known) AND lower(validity) > $1)");
+        command.Parameters.Add(new() { Value = today });
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
     }
 
 }

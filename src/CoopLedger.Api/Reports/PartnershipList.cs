@@ -20,12 +20,11 @@ public static class PartnershipList
     /// <summary>Maps the route.</summary>
     public static WebApplication MapPartnershipList(this WebApplication app)
     {
-        app.MapGet("/api/partnerships", async (string? status, string? country, string? siren, string? form, DateOnly? asOf, int? limit, Guid? cursor,
+        app.MapGet("/api/partnerships", async (string? status, string? country, string? siren, string? form, DateOnly? asOf, DateTimeOffset? knownAt, int? limit, Guid? cursor,
             NpgsqlDataSource dataSource, TimeProvider clock, HttpContext http) =>
         {
             var errors = new Dictionary<string, string[]>();
-            var day = asOf ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-            Check(errors, "asOf", day.Year is >= Years.First and <= Years.Last, $"A date from {Years.First} to {Years.Last}.");
+            var time = ReportTime.From(asOf, knownAt, clock, errors);
             Check(errors, "status", status is null || Enum.GetNames<PartnershipStatus>().Contains(status, StringComparer.Ordinal),
                 $"One of: {string.Join(", ", Enum.GetNames<PartnershipStatus>())}.");
             Check(errors, "form", form is null || Enum.GetNames<PartnershipForm>().Contains(form, StringComparer.Ordinal),
@@ -36,19 +35,20 @@ public static class PartnershipList
                 return Results.ValidationProblem(errors);
             }
 
+            var (day, known) = (time!.AsOf, time.KnownAt);
             var size = limit ?? 100;
             // The status on a date, in SQL, as PartnershipState.StatusOn computes it in the domain.
-            await using var command = dataSource.CreateCommand("""
+            await using var command = dataSource.CreateCommand($"""
                 SELECT partnership_id, title, form, status, countries, sirens FROM (
                     SELECT p.*, CASE
                         WHEN p.cancelled THEN 'Cancelled'
                         WHEN p.terminated_on <= $1 THEN 'Terminated'
                         WHEN p.suspended THEN 'Suspended'
-                        WHEN EXISTS (SELECT 1 FROM active_partnerships.convention_periods c WHERE c.partnership_id = p.partnership_id AND c.validity @> $1) THEN 'Active'
-                        WHEN EXISTS (SELECT 1 FROM active_partnerships.convention_periods c WHERE c.partnership_id = p.partnership_id AND lower(c.validity) <= $1) THEN 'Lapsed'
+                        WHEN EXISTS (SELECT 1 FROM active_partnerships.convention_periods c WHERE c.partnership_id = p.partnership_id AND {ReportTime.Matches("c", 1, 8)}) THEN 'Active'
+                        WHEN EXISTS (SELECT 1 FROM active_partnerships.convention_periods c WHERE c.partnership_id = p.partnership_id AND lower(c.validity) <= $1 AND c.known @> $8) THEN 'Lapsed'
                         ELSE 'Registered' END AS status
                     FROM active_partnerships.partnerships p
-                    WHERE p.validity @> $1 AND ($2::uuid IS NULL OR p.partnership_id > $2)
+                    WHERE {ReportTime.Matches("p", 1, 8)} AND ($2::uuid IS NULL OR p.partnership_id > $2)
                       AND ($3::text IS NULL OR $3 = ANY (p.countries))
                       AND ($4::text IS NULL OR $4 = ANY (p.sirens))
                       AND ($5::text IS NULL OR p.form = $5)
@@ -65,6 +65,7 @@ public static class PartnershipList
             }
 
             command.Parameters.Add(new() { Value = size + 1 });
+            command.Parameters.Add(new() { Value = known });
             var items = new List<PartnershipListItem>();
             await using (var reader = await command.ExecuteReaderAsync(http.RequestAborted))
             {

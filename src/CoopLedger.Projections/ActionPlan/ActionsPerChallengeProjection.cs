@@ -14,8 +14,8 @@ namespace CoopLedger.Projections.ActionPlan;
 /// and stretch of days during which it stood so, as currently known. "As of D" is then one containment query.
 /// </summary>
 /// <remarks>
-/// No GiST index on the validity: a report reads either one partnership (its key index) or every partnership, where
-/// a date matches a large share of the rows and a scan wins; building one would cost a rebuild seconds for nothing.
+/// No GiST index on the time columns: a report reads either one partnership (its key index) or every partnership,
+/// where a date matches a large share of the rows and a scan wins; building one would cost a rebuild seconds for nothing.
 /// </remarks>
 public sealed class ActionsPerChallengeProjection(PostgresEventStore store) : PartnershipReadModel(store)
 {
@@ -26,7 +26,7 @@ public sealed class ActionsPerChallengeProjection(PostgresEventStore store) : Pa
     public override string Name => ProjectionName;
 
     /// <inheritdoc />
-    public override int Version => 2;
+    public override int Version => 3;
 
     /// <inheritdoc />
     public override IReadOnlyList<ProjectionTable> Tables { get; } =
@@ -34,7 +34,7 @@ public sealed class ActionsPerChallengeProjection(PostgresEventStore store) : Pa
         new("plan_actions", "partnership_id",
         [
             new("action_id", "uuid"), new("partnership_id", "uuid"), new("challenge_id", "uuid"), new("challenge_title", "text"),
-            new("challenge_order", "integer"), new("status", "text"), new("validity", "daterange"),
+            new("challenge_order", "integer"), new("status", "text"), .. TimeColumns,
         ], [], []),
     ];
 
@@ -43,14 +43,9 @@ public sealed class ActionsPerChallengeProjection(PostgresEventStore store) : Pa
         or ActionStarted or ActionCompleted or ActionPostponed or ActionAbandoned or CorrectionRecorded;
 
     /// <inheritdoc />
-    protected override void AddRows(ProjectionRows rows, Guid partnershipId, IReadOnlyList<RecordedEvent> correctedHistory)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        foreach (var (action, validity) in EffectiveTimeline.Of(correctedHistory, Concerns, Actions))
-        {
-            rows.Add("plan_actions", action.ActionId, partnershipId, action.ChallengeId, action.ChallengeTitle, action.ChallengeOrder, action.Status.ToString(), validity);
-        }
-    }
+    protected override IEnumerable<KnownRow> Rows(Guid partnershipId, IReadOnlyList<RecordedEvent> correctedHistory) =>
+        EffectiveTimeline.Of(correctedHistory, Concerns, Actions).Select(s => new KnownRow("plan_actions", s.Row.ActionId, s.Validity.LowerBound,
+            [s.Row.ActionId, partnershipId, s.Row.ChallengeId, s.Row.ChallengeTitle, s.Row.ChallengeOrder, s.Row.Status.ToString(), s.Validity]));
 
     private static IEnumerable<(Guid Key, ActionRow Row)> Actions(PartnershipState state)
     {

@@ -1,9 +1,11 @@
+using CoopLedger.Domain.Partnerships;
 using CoopLedger.Domain.Partnerships.Corrections;
 using CoopLedger.Domain.Partnerships.Funding;
 using CoopLedger.Domain.Partnerships.Registration;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Events;
 using CoopLedger.EventStore.Projections;
+using CoopLedger.Projections.History;
 using CoopLedger.Projections.Partnerships;
 
 namespace CoopLedger.Projections.Funding;
@@ -18,12 +20,12 @@ public sealed class FundingPerYearProjection(PostgresEventStore store) : Partner
     public override string Name => ProjectionName;
 
     /// <inheritdoc />
-    public override int Version => 2;
+    public override int Version => 3;
 
     /// <inheritdoc />
     /// <remarks>
-    /// One row per funding line as it currently stands (revisions, withdrawals and corrections applied), with its
-    /// partnership's country, so the report groups without joins.
+    /// One row per funding line and stretch of days during which it stood so (committed, revised, withdrawn), with its
+    /// partnership's country so the report groups without joins; totals of the lines that stand now are kept beside.
     /// </remarks>
     public override IReadOnlyList<ProjectionTable> Tables { get; } =
     [
@@ -32,8 +34,8 @@ public sealed class FundingPerYearProjection(PostgresEventStore store) : Partner
             new("funding_id", "uuid"), new("partnership_id", "uuid"), new("partnership_title", "text"), new("country", "text"),
             new("funder_name", "text"), new("funder_kind", "text"), new("year", "integer"), new("mechanism", "text"),
             new("amount", "numeric(14,2)"), new("one_percent_water", "numeric(14,2)", Nullable: true), new("in_kind", "boolean"),
-            new("withdrawn", "boolean"),
-        ], ["funding_id"], [new("year", "(year) WHERE NOT withdrawn")], FundingTotals.Create),
+            new("withdrawn", "boolean"), .. TimeColumns,
+        ], [], [BitemporalIndex, new("future", "((lower(validity))) WHERE upper_inf(known)")], FundingTotals.Create),
     ];
 
     /// <inheritdoc />
@@ -41,20 +43,29 @@ public sealed class FundingPerYearProjection(PostgresEventStore store) : Partner
         data is PartnershipRegistered or FundingCommitted or FundingRevised or FundingWithdrawn or CorrectionRecorded;
 
     /// <inheritdoc />
-    protected override void AddRows(ProjectionRows rows, Guid partnershipId, IReadOnlyList<RecordedEvent> correctedHistory)
+    protected override IEnumerable<KnownRow> Rows(Guid partnershipId, IReadOnlyList<RecordedEvent> correctedHistory) =>
+        EffectiveTimeline.Of(correctedHistory, Concerns, Lines).Select(s => new KnownRow("funding_lines", s.Row.FundingId, s.Validity.LowerBound,
+        [
+            s.Row.FundingId, partnershipId, s.Row.Title, s.Row.Country, s.Row.Funder.Name, s.Row.Funder.Kind.ToString(), s.Row.Year,
+            s.Row.Mechanism.ToString(), s.Row.Amount, s.Row.OnePercentWater, s.Row.InKind, s.Row.Withdrawn, s.Validity,
+        ]));
+
+    private static IEnumerable<(Guid Key, LineRow Row)> Lines(PartnershipState state)
     {
-        ArgumentNullException.ThrowIfNull(rows);
-        var state = Fold(correctedHistory);
         if (state.Registration is not { } registration)
         {
-            return;
+            yield break;
         }
 
         var country = registration.ForeignPartners.Count > 0 ? registration.ForeignPartners[0].Country : "";
         foreach (var line in state.Funding.Values)
         {
-            rows.Add("funding_lines", line.FundingId, partnershipId, registration.Title, country, line.Funder.Name, line.Funder.Kind.ToString(),
-                line.Year, line.Mechanism.ToString(), line.Amount, line.OnePercentWaterAmount, line.InKind, line.Withdrawn);
+            yield return (line.FundingId, new LineRow(line.FundingId, registration.Title, country, line.Funder, line.Year, line.Mechanism, line.Amount,
+                line.OnePercentWaterAmount, line.InKind, line.Withdrawn));
         }
     }
+
+    /// <summary>A funding line's row but the partnership and the time columns.</summary>
+    private sealed record LineRow(Guid FundingId, string Title, string Country, Funder Funder, int Year, FundingMechanism Mechanism, decimal Amount,
+        decimal? OnePercentWater, bool InKind, bool Withdrawn);
 }

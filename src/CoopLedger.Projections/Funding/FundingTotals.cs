@@ -4,7 +4,7 @@ namespace CoopLedger.Projections.Funding;
 /// Totals of the funding lines that stand (not withdrawn) per year, funder kind, funder, country and mechanism, kept
 /// by statement triggers on <c>funding_lines</c>: a report over every year then adds up thousands of totals instead
 /// of scanning hundreds of thousands of lines. The triggers see each replacement's deleted and inserted lines as
-/// transition tables, so a batch updates the totals in two statements; a rebuild adds them up once after its load.
+/// transition tables, so a batch updates the totals in a few statements; a rebuild adds them up once after its load.
 /// </summary>
 internal static class FundingTotals
 {
@@ -26,14 +26,7 @@ internal static class FundingTotals
 
         CREATE FUNCTION {{schema}}.count_funding_lines() RETURNS trigger LANGUAGE plpgsql AS $body$
         BEGIN
-            IF TG_OP = 'INSERT' THEN
-                EXECUTE format($sql$
-                    INSERT INTO %I.funding_totals AS t {{Sums("added")}}
-                    ON CONFLICT (year, funder_kind, funder_name, country, mechanism) DO UPDATE
-                    SET amount = t.amount + excluded.amount, one_percent_water = t.one_percent_water + excluded.one_percent_water,
-                        lines = t.lines + excluded.lines
-                    $sql$, TG_TABLE_SCHEMA);
-            ELSE
+            IF TG_OP IN ('DELETE', 'UPDATE') THEN
                 EXECUTE format($sql$
                     UPDATE %I.funding_totals AS t
                     SET amount = t.amount - r.amount, one_percent_water = t.one_percent_water - r.water, lines = t.lines - r.lines
@@ -42,17 +35,28 @@ internal static class FundingTotals
                     $sql$, TG_TABLE_SCHEMA);
                 EXECUTE format('DELETE FROM %I.funding_totals WHERE lines = 0', TG_TABLE_SCHEMA);
             END IF;
+            IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                EXECUTE format($sql$
+                    INSERT INTO %I.funding_totals AS t {{Sums("added")}}
+                    ON CONFLICT (year, funder_kind, funder_name, country, mechanism) DO UPDATE
+                    SET amount = t.amount + excluded.amount, one_percent_water = t.one_percent_water + excluded.one_percent_water,
+                        lines = t.lines + excluded.lines
+                    $sql$, TG_TABLE_SCHEMA);
+            END IF;
             RETURN NULL;
         END
         $body$;
 
         CREATE TRIGGER lines_added AFTER INSERT ON {{schema}}.funding_lines
             REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION {{schema}}.count_funding_lines();
+        CREATE TRIGGER lines_changed AFTER UPDATE ON {{schema}}.funding_lines
+            REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION {{schema}}.count_funding_lines();
         CREATE TRIGGER lines_removed AFTER DELETE ON {{schema}}.funding_lines
             REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION {{schema}}.count_funding_lines();
         """;
 
-    /// <summary>The totals of some lines, in the columns' order.</summary>
+    /// <summary>The totals of the lines that stand (as now known, and for good: no later change known), in the columns' order.</summary>
     private static string Sums(string lines) =>
-        $"SELECT year, funder_kind, funder_name, country, mechanism, sum(amount), coalesce(sum(one_percent_water), 0), count(*) FROM {lines} WHERE NOT withdrawn GROUP BY 1, 2, 3, 4, 5";
+        $"SELECT year, funder_kind, funder_name, country, mechanism, sum(amount), coalesce(sum(one_percent_water), 0), count(*) FROM {lines} "
+        + "WHERE NOT withdrawn AND upper_inf(known) AND upper_inf(validity) GROUP BY 1, 2, 3, 4, 5";
 }

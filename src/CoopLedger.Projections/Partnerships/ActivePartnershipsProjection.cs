@@ -8,7 +8,6 @@ using CoopLedger.EventStore;
 using CoopLedger.EventStore.Events;
 using CoopLedger.EventStore.Projections;
 using CoopLedger.Projections.History;
-using NpgsqlTypes;
 
 namespace CoopLedger.Projections.Partnerships;
 
@@ -25,7 +24,7 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store) : Par
     public override string Name => ProjectionName;
 
     /// <inheritdoc />
-    public override int Version => 2;
+    public override int Version => 3;
 
     /// <inheritdoc />
     public override IReadOnlyList<ProjectionTable> Tables { get; } =
@@ -33,13 +32,13 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store) : Par
         new("partnerships", "partnership_id",
         [
             new("partnership_id", "uuid"), new("title", "text"), new("form", "text"), new("countries", "text[]"), new("sirens", "text[]"),
-            new("suspended", "boolean"), new("cancelled", "boolean"), new("terminated_on", "date", Nullable: true), new("validity", "daterange"),
-        ], [], [new("validity", "USING gist (validity)")]),
+            new("suspended", "boolean"), new("cancelled", "boolean"), new("terminated_on", "date", Nullable: true), .. TimeColumns,
+        ], [], [BitemporalIndex]),
         // One row per validity period (a convention's signature, then each renewal): "active on D" is one
         // GiST-indexed containment query, for today or any past date.
         new("convention_periods", "partnership_id",
-            [new("partnership_id", "uuid"), new("convention_id", "uuid"), new("validity", "daterange")],
-            [], [new("validity", "USING gist (validity)")]),
+            [new("convention_id", "uuid"), new("partnership_id", "uuid"), .. TimeColumns],
+            [], [BitemporalIndex]),
     ];
 
     /// <inheritdoc />
@@ -48,22 +47,19 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store) : Par
         or PartnershipTerminated or PartnershipCancelled or CorrectionRecorded;
 
     /// <inheritdoc />
-    protected override void AddRows(ProjectionRows rows, Guid partnershipId, IReadOnlyList<RecordedEvent> correctedHistory)
+    /// <remarks>A convention's periods are its own validity: they are kept as currently known, over recorded time only.</remarks>
+    protected override IEnumerable<KnownRow> Rows(Guid partnershipId, IReadOnlyList<RecordedEvent> correctedHistory)
     {
-        ArgumentNullException.ThrowIfNull(rows);
         foreach (var (listed, validity) in EffectiveTimeline.Of(correctedHistory, Concerns, state => Listed(partnershipId, state), Structural))
         {
-            rows.Add("partnerships", [.. listed, validity]);
+            yield return new KnownRow("partnerships", partnershipId, validity.LowerBound, [.. listed, validity]);
         }
 
         foreach (var convention in Fold(correctedHistory).Conventions.Values)
         {
             foreach (var period in convention.Periods)
             {
-                var validity = period.To is { } to
-                    ? new NpgsqlRange<DateOnly>(period.From, true, to, true)
-                    : new NpgsqlRange<DateOnly>(period.From, true, false, default, false, true);
-                rows.Add("convention_periods", partnershipId, convention.ConventionId, validity);
+                yield return new KnownRow("convention_periods", convention.ConventionId, period.From, [convention.ConventionId, partnershipId, Days(period.From, period.To)]);
             }
         }
     }

@@ -3,15 +3,23 @@ using CoopLedger.EventStore;
 using CoopLedger.EventStore.Events;
 using CoopLedger.EventStore.Projections;
 using CoopLedger.Projections.History;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace CoopLedger.Projections.Partnerships;
 
 /// <summary>
-/// A read model kept per partnership: the partnership's corrected stream is folded with the domain's own evolve
-/// (so revisions, corrections and dates mean here exactly what they mean everywhere) and its rows are replaced.
-/// Live, each partnership a batch concerns is refolded once, up to its last event in the batch; in a rebuild, each
-/// stream is folded once as it streams by. The pure fold is the domain's; the rows are the subclass's.
+/// A read model kept per partnership, on both time axes: its rows hold over effective time (<c>validity</c>) and are
+/// known over recorded time (<c>known</c>), so that reports answer "as of D, as known at T" with one indexed query.
+/// The partnership's corrected stream is folded with the domain's own evolve (so revisions, corrections and dates
+/// mean here exactly what they mean everywhere); each append that concerns the read model is replayed in order, and
+/// the rows that it changes stop being known at its recorded instant while their successors start.
 /// </summary>
+/// <remarks>
+/// Every table's first column is the entity a row describes, and its last two are <c>validity</c> (daterange) and
+/// <c>known</c> (tstzrange): an entity's rows known at one time never overlap in validity, so (entity, first day of
+/// validity) names the row to close when it stops being known.
+/// </remarks>
 public abstract class PartnershipReadModel(PostgresEventStore store) : IProjection
 {
     /// <summary>How many rows a rebuild gathers before writing them.</summary>
@@ -26,29 +34,36 @@ public abstract class PartnershipReadModel(PostgresEventStore store) : IProjecti
     /// <inheritdoc />
     public abstract IReadOnlyList<ProjectionTable> Tables { get; }
 
+    /// <summary>The columns every table ends with.</summary>
+    protected static IReadOnlyList<ProjectionColumn> TimeColumns { get; } = [new("validity", "daterange"), new("known", "tstzrange")];
+
+    /// <summary>The index serving "as of D, as known at T" on a table.</summary>
+    protected static ProjectionIndex BitemporalIndex { get; } = new("bitemporal", "USING gist (validity, known)");
+
     /// <inheritdoc />
     public async Task ApplyAsync(ProjectionTarget target, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(events);
-        var upTo = new Dictionary<Guid, long>();
-        foreach (var recorded in events.Where(e => Concerns(e.Data)))
-        {
-            upTo[recorded.StreamId] = Math.Max(upTo.GetValueOrDefault(recorded.StreamId), recorded.Version);
-        }
-
-        if (upTo.Count == 0)
+        var touched = events.Where(e => Concerns(e.Data)).GroupBy(e => e.StreamId)
+            .ToDictionary(g => g.Key, g => (From: events.Where(e => e.StreamId == g.Key).Min(e => e.Version), To: g.Max(e => e.Version)));
+        if (touched.Count == 0)
         {
             return;
         }
 
         var rows = new ProjectionRows();
-        foreach (var (partnershipId, history) in await store.ReadStreamsAsync(target.Connection, upTo, cancellationToken))
+        var ended = new List<(KnownRow Row, DateTimeOffset Until)>();
+        var histories = await store.ReadStreamsAsync(target.Connection, touched.ToDictionary(t => t.Key, t => t.Value.To), cancellationToken);
+        foreach (var (partnershipId, history) in histories)
         {
-            AddRows(rows, partnershipId, CorrectedHistory.Apply(history, store.Types));
+            var changes = KnownRows.Replay(history, touched[partnershipId].From, Concerns, h => RowsOf(partnershipId, h));
+            Add(rows, changes.Spans);
+            ended.AddRange(changes.Ended);
         }
 
-        await target.ReplaceAsync(upTo.Keys, rows, cancellationToken);
+        await EndAsync(target, ended, cancellationToken);
+        await target.ReplaceAsync(Array.Empty<Guid>(), rows, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -75,7 +90,8 @@ public abstract class PartnershipReadModel(PostgresEventStore store) : IProjecti
         {
             if (history.Count > 0)
             {
-                AddRows(rows, history[0].StreamId, CorrectedHistory.Apply(history, store.Types));
+                var partnershipId = history[0].StreamId;
+                Add(rows, KnownRows.Replay(history, 1, Concerns, h => RowsOf(partnershipId, h)).Spans);
                 history.Clear();
             }
 
@@ -89,10 +105,72 @@ public abstract class PartnershipReadModel(PostgresEventStore store) : IProjecti
     /// <summary>Whether an event can change this read model (corrections always can).</summary>
     protected abstract bool Concerns(object data);
 
-    /// <summary>Adds the partnership's rows, from its history with corrections applied (in version order).</summary>
-    protected abstract void AddRows(ProjectionRows rows, Guid partnershipId, IReadOnlyList<RecordedEvent> correctedHistory);
+    /// <summary>The partnership's rows over effective time, as its history tells them (corrections are applied here).</summary>
+    protected abstract IEnumerable<KnownRow> Rows(Guid partnershipId, IReadOnlyList<RecordedEvent> correctedHistory);
 
     /// <summary>The partnership's state as it now stands.</summary>
     protected static PartnershipState Fold(IReadOnlyList<RecordedEvent> correctedHistory) =>
         PartnershipEvolution.Fold(correctedHistory.Select(e => e.Data));
+
+    /// <summary>An open-ended or bounded range of days as PostgreSQL stores it.</summary>
+    protected static NpgsqlRange<DateOnly> Days(DateOnly from, DateOnly? toIncluded) => toIncluded is { } to
+        ? new NpgsqlRange<DateOnly>(from, true, to, true)
+        : new NpgsqlRange<DateOnly>(from, true, false, default, false, true);
+
+    private IEnumerable<KnownRow> RowsOf(Guid partnershipId, IReadOnlyList<RecordedEvent> history) =>
+        Rows(partnershipId, CorrectedHistory.Apply(history, store.Types));
+
+    private static void Add(ProjectionRows rows, IEnumerable<KnownSpan> spans)
+    {
+        foreach (var span in spans)
+        {
+            var known = span.Until is { } until
+                ? new NpgsqlRange<DateTime>(span.From.UtcDateTime, true, until.UtcDateTime, false)
+                : new NpgsqlRange<DateTime>(span.From.UtcDateTime, true, false, default, false, true);
+            rows.Add(span.Row.Table, [.. span.Row.Values, known]);
+        }
+    }
+
+    /// <summary>
+    /// Rows written earlier that stop being known: their known range is closed at that instant (or, when they became
+    /// known at that same instant — a batch that ended in the middle of an append — they are removed).
+    /// </summary>
+    private async Task EndAsync(ProjectionTarget target, IReadOnlyList<(KnownRow Row, DateTimeOffset Until)> ended, CancellationToken cancellationToken)
+    {
+        foreach (var table in ended.GroupBy(e => e.Row.Table))
+        {
+            var id = Tables.Single(t => t.Name == table.Key).Columns[0].Name;
+            var parameters = new object[]
+            {
+                table.Select(e => e.Row.Id).ToArray(), table.Select(e => e.Row.ValidFrom).ToArray(), table.Select(e => e.Until.UtcDateTime).ToArray(),
+            };
+            await using var batch = new NpgsqlBatch(target.Connection)
+            {
+                BatchCommands =
+                {
+                    Command($"""
+                        DELETE FROM {target.Schema}.{table.Key} t USING unnest($1::uuid[], $2::date[], $3::timestamptz[]) AS e (id, valid_from, until)
+                        WHERE t.{id} = e.id AND lower(t.validity) = e.valid_from AND upper_inf(t.known) AND lower(t.known) >= e.until
+                        """, parameters),
+                    Command($"""
+                        UPDATE {target.Schema}.{table.Key} t SET known = tstzrange(lower(t.known), e.until)
+                        FROM unnest($1::uuid[], $2::date[], $3::timestamptz[]) AS e (id, valid_from, until)
+                        WHERE t.{id} = e.id AND lower(t.validity) = e.valid_from AND upper_inf(t.known)
+                        """, parameters),
+                },
+            };
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        static NpgsqlBatchCommand Command(string sql, object[] values)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            foreach (var value in values)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = value });
+            }
+
+            return command;
+        }
+    }
 }

@@ -1,0 +1,101 @@
+using System.Collections;
+using CoopLedger.EventStore.Events;
+
+namespace CoopLedger.Projections.History;
+
+/// <summary>
+/// A read-model row as the ledger knows it at some point: the table, the entity it describes (the table's first
+/// column), the first day of its validity, and its values in the table's column order (without <c>known</c>).
+/// An entity's stretches never overlap, so (table, id, first day) names a row among those known at any one time.
+/// </summary>
+public sealed record KnownRow(string Table, Guid Id, DateOnly ValidFrom, object?[] Values)
+{
+    /// <summary>Whether both rows hold the same values (arrays compared element by element).</summary>
+    public bool SameAs(KnownRow other) => other is not null && StructuralComparisons.StructuralEqualityComparer.Equals(Values, other.Values);
+}
+
+/// <summary>A row and the recorded instants during which the ledger knew it (from included, until excluded; null: still known).</summary>
+public sealed record KnownSpan(KnownRow Row, DateTimeOffset From, DateTimeOffset? Until);
+
+/// <summary>
+/// Read-model rows over recorded time. Each time the ledger learns something (one append: its events share their
+/// recorded instant), the rows are computed again from the history known then; a row that changes or disappears
+/// stops being known at that instant and its successor starts. "As known at T" then reads the rows known at T.
+/// </summary>
+public static class KnownRows
+{
+    /// <summary>What changed in the rows known, over some appends, starting from the rows known before them.</summary>
+    /// <param name="Spans">Rows that became known at one of these appends, with when they stopped being known (if they did).</param>
+    /// <param name="Ended">Rows known before these appends that stopped being known at one of them, with when.</param>
+    public sealed record Changes(IReadOnlyList<KnownSpan> Spans, IReadOnlyList<(KnownRow Row, DateTimeOffset Until)> Ended);
+
+    /// <summary>
+    /// Replays the appends of <paramref name="history"/> from version <paramref name="fromVersion"/> on (the rows known
+    /// before it being those of the earlier versions) and says which rows started and stopped being known when.
+    /// </summary>
+    /// <param name="history">The stream, in version order, as far as it is to be replayed.</param>
+    /// <param name="fromVersion">The first version whose append is replayed (1 for a whole stream).</param>
+    /// <param name="concerns">Whether an event can change the rows; appends with none are skipped.</param>
+    /// <param name="rowsOf">The rows of a history (corrections not yet applied).</param>
+    public static Changes Replay(
+        IReadOnlyList<RecordedEvent> history, long fromVersion, Func<object, bool> concerns, Func<IReadOnlyList<RecordedEvent>, IEnumerable<KnownRow>> rowsOf)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(concerns);
+        ArgumentNullException.ThrowIfNull(rowsOf);
+        var firstIndex = history.TakeWhile(e => e.Version < fromVersion).Count();
+        var known = new Dictionary<(string, Guid, DateOnly), (KnownRow Row, DateTimeOffset? From)>();
+        if (firstIndex > 0)
+        {
+            foreach (var row in rowsOf(history.Take(firstIndex).ToList()))
+            {
+                known[(row.Table, row.Id, row.ValidFrom)] = (row, null); // Known before: already written.
+            }
+        }
+
+        var spans = new List<KnownSpan>();
+        var ended = new List<(KnownRow, DateTimeOffset)>();
+        for (var end = firstIndex; end < history.Count;)
+        {
+            // One append: the events recorded at the same instant.
+            var start = end;
+            var recordedAt = history[start].RecordedAt;
+            while (end < history.Count && history[end].RecordedAt == recordedAt)
+            {
+                end++;
+            }
+
+            if (!Enumerable.Range(start, end - start).Any(i => concerns(history[i].Data)))
+            {
+                continue;
+            }
+
+            var now = rowsOf(history.Take(end).ToList()).ToDictionary(r => (r.Table, r.Id, r.ValidFrom));
+            foreach (var (key, (row, from)) in known.ToList())
+            {
+                if (now.TryGetValue(key, out var same) && same.SameAs(row))
+                {
+                    continue;
+                }
+
+                known.Remove(key);
+                if (from is null)
+                {
+                    ended.Add((row, recordedAt));
+                }
+                else if (from < recordedAt)
+                {
+                    spans.Add(new KnownSpan(row, from.Value, recordedAt));
+                }
+            }
+
+            foreach (var (key, row) in now)
+            {
+                known.TryAdd(key, (row, recordedAt));
+            }
+        }
+
+        spans.AddRange(known.Values.Where(k => k.From is not null).Select(k => new KnownSpan(k.Row, k.From!.Value, null)));
+        return new Changes(spans, ended);
+    }
+}
