@@ -2,7 +2,6 @@ using CoopLedger.Domain.Partnerships;
 using CoopLedger.Domain.Partnerships.ActionPlan;
 using CoopLedger.Domain.Partnerships.Corrections;
 using CoopLedger.EventStore;
-using CoopLedger.EventStore.Events;
 using CoopLedger.EventStore.Projections;
 using CoopLedger.Projections.History;
 using CoopLedger.Projections.Partnerships;
@@ -43,9 +42,9 @@ public sealed class ActionsPerChallengeProjection(PostgresEventStore store) : Pa
         or ActionStarted or ActionCompleted or ActionPostponed or ActionAbandoned or CorrectionRecorded;
 
     /// <inheritdoc />
-    protected override IEnumerable<KnownRow> Rows(Guid partnershipId, IReadOnlyList<RecordedEvent> correctedHistory) =>
-        EffectiveTimeline.Of(correctedHistory, Concerns, Actions).Select(s => new KnownRow("plan_actions", s.Row.ActionId, s.Validity.LowerBound,
-            [s.Row.ActionId, partnershipId, s.Row.ChallengeId, s.Row.ChallengeTitle, s.Row.ChallengeOrder, s.Row.Status.ToString(), s.Validity]));
+    protected override IKnownRowSource Source(Guid partnershipId) =>
+        new EffectiveTimeline<Guid, ActionRow>(Concerns, Actions, (action, validity) => new KnownRow("plan_actions", action.ActionId, validity.LowerBound,
+            [action.ActionId, partnershipId, action.ChallengeId, action.ChallengeTitle, action.ChallengeOrder, action.Status.ToString(), validity]));
 
     private static IEnumerable<(Guid Key, ActionRow Row)> Actions(PartnershipState state)
     {

@@ -3,7 +3,6 @@ using CoopLedger.Domain.Partnerships.Corrections;
 using CoopLedger.Domain.Partnerships.Funding;
 using CoopLedger.Domain.Partnerships.Registration;
 using CoopLedger.EventStore;
-using CoopLedger.EventStore.Events;
 using CoopLedger.EventStore.Projections;
 using CoopLedger.Projections.History;
 using CoopLedger.Projections.Partnerships;
@@ -43,11 +42,11 @@ public sealed class FundingPerYearProjection(PostgresEventStore store) : Partner
         data is PartnershipRegistered or FundingCommitted or FundingRevised or FundingWithdrawn or CorrectionRecorded;
 
     /// <inheritdoc />
-    protected override IEnumerable<KnownRow> Rows(Guid partnershipId, IReadOnlyList<RecordedEvent> correctedHistory) =>
-        EffectiveTimeline.Of(correctedHistory, Concerns, Lines).Select(s => new KnownRow("funding_lines", s.Row.FundingId, s.Validity.LowerBound,
+    protected override IKnownRowSource Source(Guid partnershipId) =>
+        new EffectiveTimeline<Guid, LineRow>(Concerns, Lines, (line, validity) => new KnownRow("funding_lines", line.FundingId, validity.LowerBound,
         [
-            s.Row.FundingId, partnershipId, s.Row.Title, s.Row.Country, s.Row.Funder.Name, s.Row.Funder.Kind.ToString(), s.Row.Year,
-            s.Row.Mechanism.ToString(), s.Row.Amount, s.Row.OnePercentWater, s.Row.InKind, s.Row.Withdrawn, s.Validity,
+            line.FundingId, partnershipId, line.Title, line.Country, line.Funder.Name, line.Funder.Kind.ToString(), line.Year,
+            line.Mechanism.ToString(), line.Amount, line.OnePercentWater, line.InKind, line.Withdrawn, validity,
         ]));
 
     private static IEnumerable<(Guid Key, LineRow Row)> Lines(PartnershipState state)

@@ -4,81 +4,166 @@ using NpgsqlTypes;
 
 namespace CoopLedger.Projections.History;
 
-/// <summary>One version of a row and the days it held (lower bound included, upper excluded or unbounded).</summary>
-/// <param name="Row">The row's values.</param>
-/// <param name="Validity">The days it held.</param>
-public sealed record RowStretch<TRow>(TRow Row, NpgsqlRange<DateOnly> Validity);
+/// <summary>Rows of a read model that can follow a stream append by append (see <see cref="KnownRows"/>).</summary>
+public interface IKnownRowSource
+{
+    /// <summary>Starts again from a whole history, corrections applied.</summary>
+    void Reset(IReadOnlyList<RecordedEvent> correctedHistory);
+
+    /// <summary>
+    /// Folds the events of one more append, when they can simply follow what was folded (none effective before the
+    /// latest event folded); false, folding nothing, when the history must be folded again from the start instead.
+    /// </summary>
+    bool TryAppend(IReadOnlyList<RecordedEvent> events);
+
+    /// <summary>The rows as the history folded so far tells them.</summary>
+    IEnumerable<KnownRow> Rows();
+}
 
 /// <summary>
 /// The rows of a read model over effective time: the corrected history is folded in effective order (version
 /// breaking ties; the registration first, whatever its date), as every as-of view does, and each row's value is
 /// kept for the stretch of days during which it stood. "As of D" is then one containment query on the stretches.
 /// </summary>
-public static class EffectiveTimeline
+/// <remarks>
+/// It follows appends without starting over when their events come after everything folded so far, which is how
+/// most histories grow: a rebuild then folds each stream about once, not once per append.
+/// </remarks>
+public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
+    where TKey : notnull
 {
-    /// <summary>The stretches of every row that <paramref name="rowsOf"/> gives for some day's state.</summary>
-    /// <param name="correctedHistory">The partnership's events, corrections applied.</param>
+    private readonly Func<object, bool> _concerns;
+    private readonly Func<PartnershipState, IEnumerable<(TKey Key, TRow Row)>> _rowsOf;
+    private readonly Func<TRow, NpgsqlRange<DateOnly>, KnownRow> _known;
+    private readonly IEqualityComparer<TRow> _comparer;
+    private readonly List<KnownRow> _closed = [];
+    private readonly Dictionary<TKey, (TRow Row, DateOnly From)> _open = [];
+    private DateOnly _day;
+    private bool _changed;
+    private DateTimeOffset? _latest;
+
+    /// <summary>A timeline of the rows <paramref name="rowsOf"/> gives for a day's state.</summary>
     /// <param name="concerns">Whether an event can change the rows: days with none of those keep the rows as they were.</param>
     /// <param name="rowsOf">The rows of a state, by a key unique within the partnership.</param>
+    /// <param name="known">The stored row of a stretch.</param>
     /// <param name="comparer">When two rows are the same (by default, the row type's equality).</param>
-    public static IReadOnlyList<RowStretch<TRow>> Of<TKey, TRow>(
-        IReadOnlyList<RecordedEvent> correctedHistory, Func<object, bool> concerns, Func<PartnershipState, IEnumerable<(TKey Key, TRow Row)>> rowsOf,
-        IEqualityComparer<TRow>? comparer = null)
-        where TKey : notnull
+    public EffectiveTimeline(Func<object, bool> concerns, Func<PartnershipState, IEnumerable<(TKey Key, TRow Row)>> rowsOf,
+        Func<TRow, NpgsqlRange<DateOnly>, KnownRow> known, IEqualityComparer<TRow>? comparer = null)
+    {
+        (_concerns, _rowsOf, _known) = (concerns, rowsOf, known);
+        _comparer = comparer ?? EqualityComparer<TRow>.Default;
+    }
+
+    /// <summary>The state after every event folded: the partnership as of the end of time.</summary>
+    public PartnershipState State { get; private set; } = PartnershipState.Initial;
+
+    /// <inheritdoc />
+    public void Reset(IReadOnlyList<RecordedEvent> correctedHistory)
     {
         ArgumentNullException.ThrowIfNull(correctedHistory);
-        ArgumentNullException.ThrowIfNull(concerns);
-        ArgumentNullException.ThrowIfNull(rowsOf);
-        comparer ??= EqualityComparer<TRow>.Default;
-        var ordered = correctedHistory.OrderBy(e => e.Version == 1 ? 0 : 1).ThenBy(e => e.EffectiveAt).ThenBy(e => e.Version).ToList();
-        var stretches = new List<RowStretch<TRow>>();
-        var open = new Dictionary<TKey, (TRow Row, DateOnly From)>();
-        var seen = new HashSet<TKey>();
-        var state = PartnershipState.Initial;
-        var changed = false;
-        for (var i = 0; i < ordered.Count; i++)
+        (State, _day, _changed, _latest) = (PartnershipState.Initial, DateOnly.MinValue, false, null);
+        _closed.Clear();
+        _open.Clear();
+        foreach (var recorded in correctedHistory.OrderBy(e => e.Version == 1 ? 0 : 1).ThenBy(e => e.EffectiveAt).ThenBy(e => e.Version))
         {
-            state = PartnershipEvolution.Evolve(state, ordered[i].Data);
-            changed |= concerns(ordered[i].Data);
-            var day = Day(ordered[i]);
-            if (!changed || (i + 1 < ordered.Count && Day(ordered[i + 1]) <= day))
+            Fold(recorded);
+        }
+    }
+
+    /// <inheritdoc />
+    public bool TryAppend(IReadOnlyList<RecordedEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (_latest is null || events.Any(e => e.Version == 1 || e.EffectiveAt < _latest))
+        {
+            return false;
+        }
+
+        foreach (var recorded in events.OrderBy(e => e.EffectiveAt).ThenBy(e => e.Version))
+        {
+            Fold(recorded);
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    public IEnumerable<KnownRow> Rows()
+    {
+        if (!_changed)
+        {
+            return _closed.Concat(_open.Values.Select(o => _known(o.Row, Since(o.From))));
+        }
+
+        // The last day's rows, without closing anything yet: a later append may still fall on that day.
+        var rows = new List<KnownRow>(_closed);
+        var now = _rowsOf(State).ToDictionary(r => r.Key, r => r.Row);
+        foreach (var (key, (row, from)) in _open)
+        {
+            if (now.TryGetValue(key, out var current) && _comparer.Equals(current, row))
             {
-                continue; // Only the state at the end of a day is visible "as of" that day.
+                rows.Add(_known(row, Since(from)));
+                now.Remove(key);
             }
-
-            changed = false;
-            seen.Clear();
-            foreach (var (key, row) in rowsOf(state))
+            else if (_day > from)
             {
-                seen.Add(key);
-                if (open.TryGetValue(key, out var current))
-                {
-                    if (comparer.Equals(current.Row, row))
-                    {
-                        continue;
-                    }
-
-                    stretches.Add(new(current.Row, new NpgsqlRange<DateOnly>(current.From, true, day, false)));
-                }
-
-                open[key] = (row, day);
-            }
-
-            if (seen.Count < open.Count)
-            {
-                foreach (var key in open.Keys.Where(k => !seen.Contains(k)).ToList())
-                {
-                    stretches.Add(new(open[key].Row, new NpgsqlRange<DateOnly>(open[key].From, true, day, false)));
-                    open.Remove(key);
-                }
+                rows.Add(_known(row, Between(from, _day)));
             }
         }
 
-        stretches.AddRange(open.Values.Select(o => new RowStretch<TRow>(o.Row, new NpgsqlRange<DateOnly>(o.From, true, false, default, false, true))));
-        return stretches;
+        rows.AddRange(now.Select(n => _known(n.Value, Since(_day))));
+        return rows;
     }
 
-    /// <summary>The registration counts from the beginning of time: it says the partnership exists, whatever its date.</summary>
-    private static DateOnly Day(RecordedEvent recorded) =>
-        recorded.Version == 1 ? DateOnly.MinValue : DateOnly.FromDateTime(recorded.EffectiveAt.UtcDateTime);
+    private void Fold(RecordedEvent recorded)
+    {
+        var day = recorded.Version == 1 ? DateOnly.MinValue : DateOnly.FromDateTime(recorded.EffectiveAt.UtcDateTime);
+        if (day > _day)
+        {
+            if (_changed)
+            {
+                CloseDay(); // Only the state at the end of a day is visible "as of" that day.
+            }
+
+            _day = day;
+        }
+
+        State = PartnershipEvolution.Evolve(State, recorded.Data);
+        _changed |= _concerns(recorded.Data);
+        if (recorded.Version != 1)
+        {
+            _latest = _latest is { } latest && latest > recorded.EffectiveAt ? latest : recorded.EffectiveAt;
+        }
+    }
+
+    private void CloseDay()
+    {
+        var now = _rowsOf(State).ToDictionary(r => r.Key, r => r.Row);
+        foreach (var (key, (row, from)) in _open.ToList())
+        {
+            if (now.TryGetValue(key, out var current) && _comparer.Equals(current, row))
+            {
+                now.Remove(key);
+                continue;
+            }
+
+            if (_day > from)
+            {
+                _closed.Add(_known(row, Between(from, _day)));
+            }
+
+            _open.Remove(key);
+        }
+
+        foreach (var (key, row) in now)
+        {
+            _open[key] = (row, _day);
+        }
+
+        _changed = false;
+    }
+
+    private static NpgsqlRange<DateOnly> Since(DateOnly from) => new(from, true, false, default, false, true);
+
+    private static NpgsqlRange<DateOnly> Between(DateOnly from, DateOnly until) => new(from, true, until, false);
 }

@@ -1,4 +1,5 @@
 using System.Collections;
+using CoopLedger.Domain.Partnerships.Corrections;
 using CoopLedger.EventStore.Events;
 
 namespace CoopLedger.Projections.History;
@@ -36,18 +37,22 @@ public static class KnownRows
     /// <param name="history">The stream, in version order, as far as it is to be replayed.</param>
     /// <param name="fromVersion">The first version whose append is replayed (1 for a whole stream).</param>
     /// <param name="concerns">Whether an event can change the rows; appends with none are skipped.</param>
-    /// <param name="rowsOf">The rows of a history (corrections not yet applied).</param>
+    /// <param name="source">The read model's rows, to follow the appends.</param>
+    /// <param name="corrected">The history with its corrections applied.</param>
     public static Changes Replay(
-        IReadOnlyList<RecordedEvent> history, long fromVersion, Func<object, bool> concerns, Func<IReadOnlyList<RecordedEvent>, IEnumerable<KnownRow>> rowsOf)
+        IReadOnlyList<RecordedEvent> history, long fromVersion, Func<object, bool> concerns, IKnownRowSource source,
+        Func<IReadOnlyList<RecordedEvent>, IReadOnlyList<RecordedEvent>> corrected)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(concerns);
-        ArgumentNullException.ThrowIfNull(rowsOf);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(corrected);
         var firstIndex = history.TakeWhile(e => e.Version < fromVersion).Count();
         var known = new Dictionary<(string, Guid, DateOnly), (KnownRow Row, DateTimeOffset? From)>();
         if (firstIndex > 0)
         {
-            foreach (var row in rowsOf(history.Take(firstIndex).ToList()))
+            source.Reset(corrected([.. history.Take(firstIndex)]));
+            foreach (var row in source.Rows())
             {
                 known[(row.Table, row.Id, row.ValidFrom)] = (row, null); // Known before: already written.
             }
@@ -65,15 +70,22 @@ public static class KnownRows
                 end++;
             }
 
-            if (!Enumerable.Range(start, end - start).Any(i => concerns(history[i].Data)))
+            var append = history.Skip(start).Take(end - start).Where(e => concerns(e.Data)).ToList();
+            if (append.Count == 0)
             {
                 continue;
             }
 
-            var now = rowsOf(history.Take(end).ToList()).ToDictionary(r => (r.Table, r.Id, r.ValidFrom));
+            // A correction changes earlier events: fold again from the start, as after any event out of order.
+            if (append.Any(e => e.Data is CorrectionRecorded) || !source.TryAppend(append))
+            {
+                source.Reset(corrected([.. history.Take(end)]));
+            }
+
+            var now = source.Rows().ToDictionary(r => (r.Table, r.Id, r.ValidFrom));
             foreach (var (key, (row, from)) in known.ToList())
             {
-                if (now.TryGetValue(key, out var same) && same.SameAs(row))
+                if (now.TryGetValue(key, out var same) && (ReferenceEquals(same, row) || same.SameAs(row)))
                 {
                     continue;
                 }

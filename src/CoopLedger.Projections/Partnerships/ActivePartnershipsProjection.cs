@@ -47,21 +47,22 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store) : Par
         or PartnershipTerminated or PartnershipCancelled or CorrectionRecorded;
 
     /// <inheritdoc />
-    /// <remarks>A convention's periods are its own validity: they are kept as currently known, over recorded time only.</remarks>
-    protected override IEnumerable<KnownRow> Rows(Guid partnershipId, IReadOnlyList<RecordedEvent> correctedHistory)
-    {
-        foreach (var (listed, validity) in EffectiveTimeline.Of(correctedHistory, Concerns, state => Listed(partnershipId, state), Structural))
-        {
-            yield return new KnownRow("partnerships", partnershipId, validity.LowerBound, [.. listed, validity]);
-        }
+    protected override IKnownRowSource Source(Guid partnershipId) => new Rows(partnershipId, new EffectiveTimeline<Guid, object?[]>(Concerns,
+        state => Listed(partnershipId, state), (listed, validity) => new KnownRow("partnerships", partnershipId, validity.LowerBound, [.. listed, validity]), Structural));
 
-        foreach (var convention in Fold(correctedHistory).Conventions.Values)
-        {
-            foreach (var period in convention.Periods)
-            {
-                yield return new KnownRow("convention_periods", convention.ConventionId, period.From, [convention.ConventionId, partnershipId, Days(period.From, period.To)]);
-            }
-        }
+    /// <summary>
+    /// The list rows over effective time, and the conventions' periods: those are their own validity, so they are
+    /// kept as they stand at the end of the history, over recorded time only.
+    /// </summary>
+    private sealed class Rows(Guid partnershipId, EffectiveTimeline<Guid, object?[]> listed) : IKnownRowSource
+    {
+        public void Reset(IReadOnlyList<RecordedEvent> correctedHistory) => listed.Reset(correctedHistory);
+
+        public bool TryAppend(IReadOnlyList<RecordedEvent> events) => listed.TryAppend(events);
+
+        IEnumerable<KnownRow> IKnownRowSource.Rows() => listed.Rows().Concat(listed.State.Conventions.Values.SelectMany(convention =>
+            convention.Periods.Select(period => new KnownRow("convention_periods", convention.ConventionId, period.From,
+                [convention.ConventionId, partnershipId, Days(period.From, period.To)]))));
     }
 
     /// <summary>Rows compared value by value, arrays (countries, SIRENs) element by element.</summary>

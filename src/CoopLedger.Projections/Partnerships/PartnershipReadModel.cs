@@ -1,4 +1,3 @@
-using CoopLedger.Domain.Partnerships;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Events;
 using CoopLedger.EventStore.Projections;
@@ -57,7 +56,7 @@ public abstract class PartnershipReadModel(PostgresEventStore store) : IProjecti
         var histories = await store.ReadStreamsAsync(target.Connection, touched.ToDictionary(t => t.Key, t => t.Value.To), cancellationToken);
         foreach (var (partnershipId, history) in histories)
         {
-            var changes = KnownRows.Replay(history, touched[partnershipId].From, Concerns, h => RowsOf(partnershipId, h));
+            var changes = KnownRows.Replay(history, touched[partnershipId].From, Concerns, Source(partnershipId), Corrected);
             Add(rows, changes.Spans);
             ended.AddRange(changes.Ended);
         }
@@ -91,7 +90,7 @@ public abstract class PartnershipReadModel(PostgresEventStore store) : IProjecti
             if (history.Count > 0)
             {
                 var partnershipId = history[0].StreamId;
-                Add(rows, KnownRows.Replay(history, 1, Concerns, h => RowsOf(partnershipId, h)).Spans);
+                Add(rows, KnownRows.Replay(history, 1, Concerns, Source(partnershipId), Corrected).Spans);
                 history.Clear();
             }
 
@@ -105,20 +104,15 @@ public abstract class PartnershipReadModel(PostgresEventStore store) : IProjecti
     /// <summary>Whether an event can change this read model (corrections always can).</summary>
     protected abstract bool Concerns(object data);
 
-    /// <summary>The partnership's rows over effective time, as its history tells them (corrections are applied here).</summary>
-    protected abstract IEnumerable<KnownRow> Rows(Guid partnershipId, IReadOnlyList<RecordedEvent> correctedHistory);
-
-    /// <summary>The partnership's state as it now stands.</summary>
-    protected static PartnershipState Fold(IReadOnlyList<RecordedEvent> correctedHistory) =>
-        PartnershipEvolution.Fold(correctedHistory.Select(e => e.Data));
+    /// <summary>The partnership's rows over effective time, to follow its history append by append.</summary>
+    protected abstract IKnownRowSource Source(Guid partnershipId);
 
     /// <summary>An open-ended or bounded range of days as PostgreSQL stores it.</summary>
     protected static NpgsqlRange<DateOnly> Days(DateOnly from, DateOnly? toIncluded) => toIncluded is { } to
         ? new NpgsqlRange<DateOnly>(from, true, to, true)
         : new NpgsqlRange<DateOnly>(from, true, false, default, false, true);
 
-    private IEnumerable<KnownRow> RowsOf(Guid partnershipId, IReadOnlyList<RecordedEvent> history) =>
-        Rows(partnershipId, CorrectedHistory.Apply(history, store.Types));
+    private IReadOnlyList<RecordedEvent> Corrected(IReadOnlyList<RecordedEvent> history) => CorrectedHistory.Apply(history, store.Types);
 
     private static void Add(ProjectionRows rows, IEnumerable<KnownSpan> spans)
     {
