@@ -146,8 +146,12 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
     /// Reads several streams at once, each up to its given version, in one round trip (a projection refolds every
     /// stream its batch touched this way).
     /// </summary>
+    /// <param name="connection">The caller's connection (and transaction).</param>
+    /// <param name="upToVersions">The streams, each with the last version to read.</param>
+    /// <param name="eventTypes">Only events of these stored type names; null for all.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
     public async Task<IReadOnlyDictionary<Guid, List<RecordedEvent>>> ReadStreamsAsync(
-        NpgsqlConnection connection, IReadOnlyDictionary<Guid, long> upToVersions, CancellationToken cancellationToken)
+        NpgsqlConnection connection, IReadOnlyDictionary<Guid, long> upToVersions, IReadOnlyCollection<string>? eventTypes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upToVersions);
         using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.read_streams");
@@ -155,11 +159,12 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
         await using var command = new NpgsqlCommand($"""
             SELECT {EventRows.Columns} FROM ledger.events
             JOIN unnest($1::uuid[], $2::bigint[]) AS wanted (stream_id, up_to) USING (stream_id)
-            WHERE version <= wanted.up_to
+            WHERE version <= wanted.up_to AND ($3::text[] IS NULL OR type = ANY ($3))
             ORDER BY stream_id, version
             """, connection);
         command.Parameters.Add(new() { Value = upToVersions.Keys.ToArray() });
         command.Parameters.Add(new() { Value = upToVersions.Values.ToArray() });
+        command.Parameters.Add(new() { Value = (object?)eventTypes?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
 
         var streams = upToVersions.Keys.ToDictionary(id => id, _ => new List<RecordedEvent>());
         var count = 0;

@@ -65,6 +65,13 @@ public sealed class EventTypeRegistry
             : throw new InvalidOperationException($"{data.GetType().Name} is not a registered event type.");
     }
 
+    /// <summary>The stored name and schema version of an event type.</summary>
+    public EventType Describe(Type clrType)
+    {
+        ArgumentNullException.ThrowIfNull(clrType);
+        return _byClrType.TryGetValue(clrType, out var type) ? type : throw new InvalidOperationException($"{clrType.Name} is not a registered event type.");
+    }
+
     /// <summary>Whether a stored name is known.</summary>
     public bool IsKnown(string name) => _byName.ContainsKey(name);
 

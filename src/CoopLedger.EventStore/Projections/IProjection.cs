@@ -22,6 +22,12 @@ public interface IProjection
     IReadOnlyList<ProjectionTable> Tables { get; }
 
     /// <summary>
+    /// The stored names of the only event types it can use, or null for all: a rebuild then reads and deserializes
+    /// just those (the others are still in the live batches, to be ignored).
+    /// </summary>
+    IReadOnlyCollection<string>? EventTypes => null;
+
+    /// <summary>
     /// Applies events in commit order, inside the transaction that moves the checkpoint; throwing stops the
     /// projection visibly (the engine then retries event by event to name the one at fault; it never skips it).
     /// </summary>

@@ -115,9 +115,13 @@ public sealed class ProjectionRebuild(PostgresEventStore store, IProjection proj
 
     private async IAsyncEnumerable<RecordedEvent> EventsByStreamAsync(NpgsqlConnection reader, string horizon, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            $"SELECT {EventRows.Columns} FROM ledger.events WHERE transaction_id < $1::xid8 ORDER BY stream_id, version", reader);
+        await using var command = new NpgsqlCommand($"""
+            SELECT {EventRows.Columns} FROM ledger.events
+            WHERE transaction_id < $1::xid8 AND ($2::text[] IS NULL OR type = ANY ($2))
+            ORDER BY stream_id, version
+            """, reader);
         command.Parameters.Add(new() { Value = horizon });
+        command.Parameters.Add(new() { Value = (object?)projection.EventTypes?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
         await using var rows = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

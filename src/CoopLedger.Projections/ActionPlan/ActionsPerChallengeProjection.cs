@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using CoopLedger.Domain.Partnerships;
 using CoopLedger.Domain.Partnerships.ActionPlan;
 using CoopLedger.Domain.Partnerships.Corrections;
@@ -38,19 +39,34 @@ public sealed class ActionsPerChallengeProjection(PostgresEventStore store) : Pa
     ];
 
     /// <inheritdoc />
-    protected override bool Concerns(object data) => data is ActionPlanAdopted or ChallengeAdded or ChallengeRetired or ActionAdded
-        or ActionStarted or ActionCompleted or ActionPostponed or ActionAbandoned or CorrectionRecorded;
+    protected override IReadOnlyList<Type> ConcernedTypes { get; } =
+        [typeof(ActionPlanAdopted), typeof(ChallengeAdded), typeof(ChallengeRetired), typeof(ActionAdded),
+        typeof(ActionStarted), typeof(ActionCompleted), typeof(ActionPostponed), typeof(ActionAbandoned), typeof(CorrectionRecorded)];
 
     /// <inheritdoc />
     protected override IKnownRowSource Source(Guid partnershipId) =>
-        new EffectiveTimeline<Guid, ActionRow>(Concerns, Actions, (action, validity) => new KnownRow("plan_actions", action.ActionId, validity.LowerBound,
+        new EffectiveTimeline<Guid, ActionRow>(Concerns, new Actions().Of, (action, validity) => new KnownRow("plan_actions", action.ActionId, validity.LowerBound,
             [action.ActionId, partnershipId, action.ChallengeId, action.ChallengeTitle, action.ChallengeOrder, action.Status.ToString(), validity]));
 
-    private static IEnumerable<(Guid Key, ActionRow Row)> Actions(PartnershipState state)
+    /// <summary>
+    /// The actions' rows of a state. A timeline asks on every day something changed: the challenges' order is
+    /// worked out again only when the plan's order list is another one.
+    /// </summary>
+    private sealed class Actions
     {
-        var order = state.PlanOrder.Select((id, index) => (id, index)).ToDictionary(x => x.id, x => x.index);
-        return state.Actions.Values.Select(a => (a.ActionId,
-            new ActionRow(a.ActionId, a.ChallengeId, state.Challenges.GetValueOrDefault(a.ChallengeId)?.Title ?? "", order.GetValueOrDefault(a.ChallengeId), a.Status)));
+        private ImmutableList<Guid>? _planOrder;
+        private Dictionary<Guid, int> _order = [];
+
+        public IEnumerable<(Guid Key, ActionRow Row)> Of(PartnershipState state)
+        {
+            if (!ReferenceEquals(state.PlanOrder, _planOrder))
+            {
+                (_planOrder, _order) = (state.PlanOrder, state.PlanOrder.Select((id, index) => (id, index)).ToDictionary(x => x.id, x => x.index));
+            }
+
+            return state.Actions.Values.Select(a => (a.ActionId,
+                new ActionRow(a.ActionId, a.ChallengeId, state.Challenges.GetValueOrDefault(a.ChallengeId)?.Title ?? "", _order.GetValueOrDefault(a.ChallengeId), a.Status)));
+        }
     }
 
     /// <summary>An action's row but the partnership and validity.</summary>

@@ -34,19 +34,19 @@ public sealed class FundingPerYearProjection(PostgresEventStore store) : Partner
             new("funder_name", "text"), new("funder_kind", "text"), new("year", "integer"), new("mechanism", "text"),
             new("amount", "numeric(14,2)"), new("one_percent_water", "numeric(14,2)", Nullable: true), new("in_kind", "boolean"),
             new("withdrawn", "boolean"), .. TimeColumns,
-        ], [], [BitemporalIndex, new("future", "((lower(validity))) WHERE upper_inf(known)")], FundingTotals.Create),
+        ], [], [new("year", "(year) WHERE NOT withdrawn"), new("future", "((lower(validity))) WHERE upper_inf(known)")], FundingTotals.Create),
     ];
 
     /// <inheritdoc />
-    protected override bool Concerns(object data) =>
-        data is PartnershipRegistered or FundingCommitted or FundingRevised or FundingWithdrawn or CorrectionRecorded;
+    protected override IReadOnlyList<Type> ConcernedTypes { get; } =
+        [typeof(PartnershipRegistered), typeof(FundingCommitted), typeof(FundingRevised), typeof(FundingWithdrawn), typeof(CorrectionRecorded)];
 
     /// <inheritdoc />
     protected override IKnownRowSource Source(Guid partnershipId) =>
-        new EffectiveTimeline<Guid, LineRow>(Concerns, Lines, (line, validity) => new KnownRow("funding_lines", line.FundingId, validity.LowerBound,
+        new EffectiveTimeline<Guid, LineRow>(Concerns, Lines, (row, validity) => new KnownRow("funding_lines", row.Line.FundingId, validity.LowerBound,
         [
-            line.FundingId, partnershipId, line.Title, line.Country, line.Funder.Name, line.Funder.Kind.ToString(), line.Year,
-            line.Mechanism.ToString(), line.Amount, line.OnePercentWater, line.InKind, line.Withdrawn, validity,
+            row.Line.FundingId, partnershipId, row.Title, row.Country, row.Line.Funder.Name, row.Line.Funder.Kind.ToString(), row.Line.Year,
+            row.Line.Mechanism.ToString(), row.Line.Amount, row.Line.OnePercentWaterAmount, row.Line.InKind, row.Line.Withdrawn, validity,
         ]));
 
     private static IEnumerable<(Guid Key, LineRow Row)> Lines(PartnershipState state)
@@ -59,12 +59,10 @@ public sealed class FundingPerYearProjection(PostgresEventStore store) : Partner
         var country = registration.ForeignPartners.Count > 0 ? registration.ForeignPartners[0].Country : "";
         foreach (var line in state.Funding.Values)
         {
-            yield return (line.FundingId, new LineRow(line.FundingId, registration.Title, country, line.Funder, line.Year, line.Mechanism, line.Amount,
-                line.OnePercentWaterAmount, line.InKind, line.Withdrawn));
+            yield return (line.FundingId, new LineRow(line, registration.Title, country));
         }
     }
 
-    /// <summary>A funding line's row but the partnership and the time columns.</summary>
-    private sealed record LineRow(Guid FundingId, string Title, string Country, Funder Funder, int Year, FundingMechanism Mechanism, decimal Amount,
-        decimal? OnePercentWater, bool InKind, bool Withdrawn);
+    /// <summary>A funding line's row but the partnership and the time columns (the line itself is compared by value).</summary>
+    private sealed record LineRow(FundingLine Line, string Title, string Country);
 }

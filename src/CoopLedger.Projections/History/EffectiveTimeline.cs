@@ -37,7 +37,10 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
     private readonly Func<TRow, NpgsqlRange<DateOnly>, KnownRow> _known;
     private readonly IEqualityComparer<TRow> _comparer;
     private readonly List<KnownRow> _closed = [];
-    private readonly Dictionary<TKey, (TRow Row, DateOnly From)> _open = [];
+    // An open stretch keeps the row it is stored as, so that unchanged rows are the same objects from one append to
+    // the next and comparing what is known before and after an append costs a reference check.
+    private readonly Dictionary<TKey, (TRow Row, DateOnly From, KnownRow Stored)> _open = [];
+    private readonly HashSet<TKey> _seen = [];
     private DateOnly _day;
     private bool _changed;
     private DateTimeOffset? _latest;
@@ -92,17 +95,17 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
     {
         if (!_changed)
         {
-            return _closed.Concat(_open.Values.Select(o => _known(o.Row, Since(o.From))));
+            return _closed.Concat(_open.Values.Select(o => o.Stored));
         }
 
         // The last day's rows, without closing anything yet: a later append may still fall on that day.
         var rows = new List<KnownRow>(_closed);
         var now = _rowsOf(State).ToDictionary(r => r.Key, r => r.Row);
-        foreach (var (key, (row, from)) in _open)
+        foreach (var (key, (row, from, stored)) in _open)
         {
             if (now.TryGetValue(key, out var current) && _comparer.Equals(current, row))
             {
-                rows.Add(_known(row, Since(from)));
+                rows.Add(stored);
                 now.Remove(key);
             }
             else if (_day > from)
@@ -138,26 +141,38 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
 
     private void CloseDay()
     {
-        var now = _rowsOf(State).ToDictionary(r => r.Key, r => r.Row);
-        foreach (var (key, (row, from)) in _open.ToList())
+        _seen.Clear();
+        foreach (var (key, row) in _rowsOf(State))
         {
-            if (now.TryGetValue(key, out var current) && _comparer.Equals(current, row))
+            _seen.Add(key);
+            if (_open.TryGetValue(key, out var open))
             {
-                now.Remove(key);
-                continue;
+                if (_comparer.Equals(open.Row, row))
+                {
+                    continue;
+                }
+
+                if (_day > open.From)
+                {
+                    _closed.Add(_known(open.Row, Between(open.From, _day)));
+                }
             }
 
-            if (_day > from)
-            {
-                _closed.Add(_known(row, Between(from, _day)));
-            }
-
-            _open.Remove(key);
+            _open[key] = (row, _day, _known(row, Since(_day)));
         }
 
-        foreach (var (key, row) in now)
+        if (_seen.Count < _open.Count)
         {
-            _open[key] = (row, _day);
+            foreach (var key in _open.Keys.Where(k => !_seen.Contains(k)).ToList())
+            {
+                var (row, from, _) = _open[key];
+                if (_day > from)
+                {
+                    _closed.Add(_known(row, Between(from, _day)));
+                }
+
+                _open.Remove(key);
+            }
         }
 
         _changed = false;

@@ -48,13 +48,14 @@ public static class KnownRows
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(corrected);
         var firstIndex = history.TakeWhile(e => e.Version < fromVersion).Count();
-        var known = new Dictionary<(string, Guid, DateOnly), (KnownRow Row, DateTimeOffset? From)>();
+        // Keyed without the table: rows of different tables describe different entities, so their ids differ.
+        var known = new Dictionary<(Guid, DateOnly), (KnownRow Row, DateTimeOffset? From)>();
         if (firstIndex > 0)
         {
             source.Reset(corrected([.. history.Take(firstIndex)]));
             foreach (var row in source.Rows())
             {
-                known[(row.Table, row.Id, row.ValidFrom)] = (row, null); // Known before: already written.
+                known[(row.Id, row.ValidFrom)] = (row, null); // Known before: already written.
             }
         }
 
@@ -70,7 +71,15 @@ public static class KnownRows
                 end++;
             }
 
-            var append = history.Skip(start).Take(end - start).Where(e => concerns(e.Data)).ToList();
+            var append = new List<RecordedEvent>(end - start);
+            for (var i = start; i < end; i++)
+            {
+                if (concerns(history[i].Data))
+                {
+                    append.Add(history[i]);
+                }
+            }
+
             if (append.Count == 0)
             {
                 continue;
@@ -82,15 +91,16 @@ public static class KnownRows
                 source.Reset(corrected([.. history.Take(end)]));
             }
 
-            var now = source.Rows().ToDictionary(r => (r.Table, r.Id, r.ValidFrom));
-            foreach (var (key, (row, from)) in known.ToList())
+            var now = source.Rows().ToDictionary(r => (r.Id, r.ValidFrom));
+            var gone = new List<(Guid, DateOnly)>();
+            foreach (var (key, (row, from)) in known)
             {
                 if (now.TryGetValue(key, out var same) && (ReferenceEquals(same, row) || same.SameAs(row)))
                 {
                     continue;
                 }
 
-                known.Remove(key);
+                gone.Add(key);
                 if (from is null)
                 {
                     ended.Add((row, recordedAt));
@@ -99,6 +109,11 @@ public static class KnownRows
                 {
                     spans.Add(new KnownSpan(row, from.Value, recordedAt));
                 }
+            }
+
+            foreach (var key in gone)
+            {
+                known.Remove(key);
             }
 
             foreach (var (key, row) in now)

@@ -42,9 +42,10 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store) : Par
     ];
 
     /// <inheritdoc />
-    protected override bool Concerns(object data) => data is PartnershipRegistered or ConventionSigned or ConventionRenewed
-        or ConventionAmended or PartnerJoined or PartnerLeft or PartnershipSuspended or PartnershipResumed
-        or PartnershipTerminated or PartnershipCancelled or CorrectionRecorded;
+    protected override IReadOnlyList<Type> ConcernedTypes { get; } =
+        [typeof(PartnershipRegistered), typeof(ConventionSigned), typeof(ConventionRenewed),
+        typeof(ConventionAmended), typeof(PartnerJoined), typeof(PartnerLeft), typeof(PartnershipSuspended), typeof(PartnershipResumed),
+        typeof(PartnershipTerminated), typeof(PartnershipCancelled), typeof(CorrectionRecorded)];
 
     /// <inheritdoc />
     protected override IKnownRowSource Source(Guid partnershipId) => new Rows(partnershipId, new EffectiveTimeline<Guid, object?[]>(Concerns,

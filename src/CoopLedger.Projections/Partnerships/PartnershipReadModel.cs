@@ -23,6 +23,8 @@ public abstract class PartnershipReadModel(PostgresEventStore store) : IProjecti
 {
     /// <summary>How many rows a rebuild gathers before writing them.</summary>
     private const int RowsPerWrite = 20_000;
+    private IReadOnlyCollection<string>? _eventTypes;
+    private HashSet<Type>? _concerned;
 
     /// <inheritdoc />
     public abstract string Name { get; }
@@ -53,7 +55,7 @@ public abstract class PartnershipReadModel(PostgresEventStore store) : IProjecti
 
         var rows = new ProjectionRows();
         var ended = new List<(KnownRow Row, DateTimeOffset Until)>();
-        var histories = await store.ReadStreamsAsync(target.Connection, touched.ToDictionary(t => t.Key, t => t.Value.To), cancellationToken);
+        var histories = await store.ReadStreamsAsync(target.Connection, touched.ToDictionary(t => t.Key, t => t.Value.To), EventTypes, cancellationToken);
         foreach (var (partnershipId, history) in histories)
         {
             var changes = KnownRows.Replay(history, touched[partnershipId].From, Concerns, Source(partnershipId), Corrected);
@@ -101,8 +103,15 @@ public abstract class PartnershipReadModel(PostgresEventStore store) : IProjecti
         }
     }
 
-    /// <summary>Whether an event can change this read model (corrections always can).</summary>
-    protected abstract bool Concerns(object data);
+    /// <inheritdoc />
+    /// <remarks>The events that can change its rows: the others neither are read nor folded.</remarks>
+    public IReadOnlyCollection<string> EventTypes => _eventTypes ??= [.. ConcernedTypes.Select(t => store.Types.Describe(t).Name)];
+
+    /// <summary>The event types that can change this read model; corrections always can, and must be listed.</summary>
+    protected abstract IReadOnlyList<Type> ConcernedTypes { get; }
+
+    /// <summary>Whether an event can change this read model.</summary>
+    protected bool Concerns(object data) => (_concerned ??= [.. ConcernedTypes]).Contains(data?.GetType()!);
 
     /// <summary>The partnership's rows over effective time, to follow its history append by append.</summary>
     protected abstract IKnownRowSource Source(Guid partnershipId);
