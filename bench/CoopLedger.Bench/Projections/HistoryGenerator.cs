@@ -27,7 +27,8 @@ internal static class HistoryGenerator
     public static IReadOnlyList<NewEvent> History(Guid partnershipId, int index, int count)
     {
         var random = new Random(index);
-        var start = new DateOnly(2000 + random.Next(20), 1 + random.Next(12), 1);
+        // Histories end before today, as most do (future-dated changes are the exception a report must handle, not the rule).
+        var start = new DateOnly(1995 + random.Next(15), 1 + random.Next(12), 1);
         var events = new List<NewEvent>(count + 32);
         void Add(object data, DateOnly on) => events.Add(new NewEvent(data, new DateTimeOffset(on.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)));
 

@@ -39,6 +39,7 @@ public static class DatabaseSetup
                 ?? throw new InvalidOperationException("The embedded PostgreSQL cluster has not started."))
             .UseLoggerFactory(provider.GetRequiredService<ILoggerFactory>())
             .Build());
+        Reports.ReportDataSource.AddReportDataSource(services);
         services.AddSingleton(provider => new SchemaMigrator(
             provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<IEnumerable<Migration>>()));
         services.AddHostedService<MigrationService>();

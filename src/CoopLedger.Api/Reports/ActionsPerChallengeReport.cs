@@ -1,6 +1,5 @@
 using CoopLedger.Projections.ActionPlan;
 using CoopLedger.Api.Projections;
-using Npgsql;
 
 namespace CoopLedger.Api.Reports;
 
@@ -19,7 +18,7 @@ public static class ActionsPerChallengeReport
     /// <summary>Maps the route.</summary>
     public static WebApplication MapActionsPerChallenge(this WebApplication app)
     {
-        app.MapGet("/api/reports/actions-per-challenge", async (Guid? partnershipId, DateOnly? asOf, DateTimeOffset? knownAt, int? limit, Guid? cursor, NpgsqlDataSource dataSource, TimeProvider clock,
+        app.MapGet("/api/reports/actions-per-challenge", async (Guid? partnershipId, DateOnly? asOf, DateTimeOffset? knownAt, int? limit, Guid? cursor, ReportDataSource dataSource, TimeProvider clock,
             HttpContext http) =>
         {
             var errors = new Dictionary<string, string[]>();

@@ -1,6 +1,5 @@
 using CoopLedger.Projections.Partnerships;
 using CoopLedger.Api.Projections;
-using Npgsql;
 
 namespace CoopLedger.Api.Reports;
 
@@ -16,7 +15,7 @@ public static class ActivePartnershipsReport
     /// <summary>Maps the route.</summary>
     public static WebApplication MapActivePartnerships(this WebApplication app)
     {
-        app.MapGet("/api/reports/active-partnerships", async (DateOnly? asOf, DateTimeOffset? knownAt, NpgsqlDataSource dataSource, TimeProvider clock, HttpContext http) =>
+        app.MapGet("/api/reports/active-partnerships", async (DateOnly? asOf, DateTimeOffset? knownAt, ReportDataSource dataSource, TimeProvider clock, HttpContext http) =>
         {
             var errors = new Dictionary<string, string[]>();
             if (ReportTime.From(asOf, knownAt, clock, errors) is not { } time)

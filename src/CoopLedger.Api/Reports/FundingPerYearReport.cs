@@ -3,7 +3,6 @@ using CoopLedger.Projections.Funding;
 using CoopLedger.Api.Commands;
 using System.Globalization;
 using CoopLedger.Api.Projections;
-using Npgsql;
 
 namespace CoopLedger.Api.Reports;
 
@@ -33,7 +32,7 @@ public static class FundingPerYearReport
     public static WebApplication MapFundingPerYear(this WebApplication app)
     {
         app.MapGet("/api/reports/funding-per-year", async (int? from, int? to, string? groupBy, DateOnly? asOf, DateTimeOffset? knownAt,
-            NpgsqlDataSource dataSource, TimeProvider clock, HttpContext http) =>
+            ReportDataSource dataSource, TimeProvider clock, HttpContext http) =>
         {
             var key = groupBy ?? "funderKind";
             var errors = new Dictionary<string, string[]>();
@@ -92,7 +91,7 @@ public static class FundingPerYearReport
     }
 
     /// <summary>Whether a funding line known now starts after <paramref name="today"/>: then today's answer is not the kept totals'.</summary>
-    private static async Task<bool> FutureLinesAsync(NpgsqlDataSource dataSource, DateOnly today, CancellationToken cancellationToken)
+    private static async Task<bool> FutureLinesAsync(ReportDataSource dataSource, DateOnly today, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
             "SELECT EXISTS (SELECT 1 FROM funding_per_year.funding_lines WHERE upper_inf(known) AND lower(validity) > $1)");

@@ -2,7 +2,6 @@ using CoopLedger.Projections.Partnerships;
 using CoopLedger.Api.Projections;
 using CoopLedger.Domain.Partnerships;
 using CoopLedger.Domain.Partnerships.Registration;
-using Npgsql;
 
 namespace CoopLedger.Api.Reports;
 
@@ -21,7 +20,7 @@ public static class PartnershipList
     public static WebApplication MapPartnershipList(this WebApplication app)
     {
         app.MapGet("/api/partnerships", async (string? status, string? country, string? siren, string? form, DateOnly? asOf, DateTimeOffset? knownAt, int? limit, Guid? cursor,
-            NpgsqlDataSource dataSource, TimeProvider clock, HttpContext http) =>
+            ReportDataSource dataSource, TimeProvider clock, HttpContext http) =>
         {
             var errors = new Dictionary<string, string[]>();
             var time = ReportTime.From(asOf, knownAt, clock, errors);

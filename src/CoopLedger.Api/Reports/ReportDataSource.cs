@@ -1,0 +1,33 @@
+using CoopLedger.Api.Hosting;
+using CoopLedger.EventStore;
+using Npgsql;
+
+namespace CoopLedger.Api.Reports;
+
+/// <summary>
+/// The connections reports and lists read through: they plan every query with its actual dates. A prepared report
+/// otherwise falls back to PostgreSQL's generic plan, which guesses that a date range matches one row and joins
+/// thousands of partnerships by nested index scans: 48 s instead of 15 ms for the active partnerships of a past date
+/// at 10,000 partnerships (measured). Planning each time costs well under a millisecond.
+/// </summary>
+public sealed class ReportDataSource(NpgsqlDataSource source) : IAsyncDisposable
+{
+    /// <summary>The data source.</summary>
+    public NpgsqlDataSource Source => source;
+
+    /// <summary>A command on a pooled report connection.</summary>
+    public NpgsqlCommand CreateCommand(string sql) => source.CreateCommand(sql);
+
+    /// <summary>Registers it, over the service's database.</summary>
+    public static IServiceCollection AddReportDataSource(IServiceCollection services) =>
+        services.AddSingleton(provider =>
+        {
+            var builder = LedgerDataSource.CreateBuilder(provider.GetRequiredService<DatabaseEndpoint>().ConnectionString
+                ?? throw new InvalidOperationException("The embedded PostgreSQL cluster has not started."));
+            builder.ConnectionStringBuilder.Options = "-c plan_cache_mode=force_custom_plan";
+            return new ReportDataSource(builder.UseLoggerFactory(provider.GetRequiredService<ILoggerFactory>()).Build());
+        });
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => source.DisposeAsync();
+}
