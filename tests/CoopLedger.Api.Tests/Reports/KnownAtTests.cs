@@ -88,6 +88,31 @@ public sealed class KnownAtTests(ApiFactory api) : IClassFixture<ApiFactory>
         }
     }
 
+    [Fact]
+    public async Task A_renewal_signed_now_that_takes_effect_next_year_shows_from_next_year_on_every_axis()
+    {
+        var client = new ApiClient(api.CreateClient());
+        var p = await RegisterAsync(client, "Renouvelée pour l'an prochain");
+        var id = p.Split('/')[^1];
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var (endsThisYear, nextYear) = (new DateOnly(today.Year, 12, 31), new DateOnly(today.Year + 1, 1, 1));
+        var convention = (await client.PostAsync($"{p}/conventions", new { signedOn = $"{today.Year - 3}-01-01", validFrom = $"{today.Year - 3}-01-01",
+            validTo = Iso(endsThisYear), reason = "historique" })).GetProperty("conventionId").GetString();
+        await client.PostAsync($"{p}/conventions/{convention}/renewals", new { signedOn = Iso(today), validFrom = Iso(nextYear), validTo = $"{today.Year + 3}-12-31",
+            effectiveAt = Iso(nextYear) });
+        await client.CaughtUpAsync(ReadModels);
+
+        var asOfToday = (await client.GetAsync($"{p}?asOf={Iso(today)}")).GetProperty("conventions")[0].GetProperty("renewals");
+        var asOfNextYear = (await client.GetAsync($"{p}?asOf={today.Year + 1}-06-30")).GetProperty("conventions")[0].GetProperty("renewals");
+        Assert.Equal(0, asOfToday.GetArrayLength());
+        Assert.Equal(1, asOfNextYear.GetArrayLength());
+        Assert.Contains(id, await ActiveAsync(client, $"asOf={today.Year + 1}-06-30"));
+        Assert.Equal("Active", await ListedStatusAsync(client, id, $"asOf={today.Year + 2}-06-30"));
+        Assert.Equal("Lapsed", await ListedStatusAsync(client, id, $"asOf={today.Year + 4}-06-30"));
+
+        static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    }
+
     [Theory]
     [InlineData("/api/reports/funding-per-year?knownAt=1900-01-01T00:00:00Z")]
     [InlineData("/api/reports/active-partnerships?knownAt=not-an-instant")]
