@@ -23,12 +23,15 @@ internal static class HistoryGenerator
         new("Agence de l'eau", FunderKind.Other), new("Municipalité partenaire", FunderKind.ForeignAuthority), new("Union européenne", FunderKind.EuropeanUnion),
     ];
 
-    /// <summary>Exactly <paramref name="count"/> events for partnership number <paramref name="index"/>.</summary>
-    public static IReadOnlyList<NewEvent> History(Guid partnershipId, int index, int count)
+    /// <summary>
+    /// Exactly <paramref name="count"/> events for partnership number <paramref name="index"/>, starting in a year
+    /// from <paramref name="firstYear"/> (spread over fifteen years).
+    /// </summary>
+    public static IReadOnlyList<NewEvent> History(Guid partnershipId, int index, int count, int firstYear = 1995)
     {
         var random = new Random(index);
         // Histories end before today, as most do (future-dated changes are the exception a report must handle, not the rule).
-        var start = new DateOnly(1995 + random.Next(15), 1 + random.Next(12), 1);
+        var start = new DateOnly(firstYear + random.Next(15), 1 + random.Next(12), 1);
         var events = new List<NewEvent>(count + 32);
         void Add(object data, DateOnly on) => events.Add(new NewEvent(data, new DateTimeOffset(on.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)));
 
@@ -53,8 +56,9 @@ internal static class HistoryGenerator
             }
 
             Add(new AnnualProgrammeAdopted(year, [.. actions.Take(4).Select(a => a.ActionId)]), on);
-            // Long histories fund more per year, so that any stream fits in the years a query may ask for (to 2100).
-            for (var f = 0; f < 4 * Math.Max(1, count / 200); f++)
+            // About ten events a year; only histories longer than a century of that fund more per year, so that
+            // they still end before 2100, the last year a query may ask for.
+            for (var f = 0; f < 4 * (count > 1_000 ? count / 200 : 1); f++)
             {
                 var line = NextId();
                 var mechanism = Mechanisms[random.Next(Mechanisms.Length)];

@@ -26,7 +26,8 @@ internal sealed class StateQueryLatency(NpgsqlDataSource dataSource, string conn
         foreach (var size in Sizes)
         {
             var id = Guid.NewGuid();
-            var history = HistoryGenerator.History(id, 1_000_000 + size, size);
+            // From 1950 (the first year the ledger takes): a thousand events at about ten a year end by 2060.
+            var history = HistoryGenerator.History(id, 1_000_000 + size, size, firstYear: 1950);
             for (var from = 0; from < size; from += 10)
             {
                 await _store.AppendAsync(id, PartnershipEventTypes.StreamType, from == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(from),
