@@ -7,6 +7,7 @@ using CoopLedger.Api.Hosting;
 using CoopLedger.Api.Partnerships;
 using CoopLedger.Api.Projections;
 using CoopLedger.Api.Reports;
+using CoopLedger.Api.Security;
 using CoopLedger.Api.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,6 +20,7 @@ builder.Services.AddPartnerships();
 builder.Services.AddProjections();
 
 var app = builder.Build();
+app.UseCoopLedgerSecurityHeaders();
 app.UseCoopLedgerProblemDetails();
 app.MapCoopLedgerHealth();
 app.MapCoopLedgerOpenApi();
