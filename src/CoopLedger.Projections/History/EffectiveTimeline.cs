@@ -16,8 +16,14 @@ public interface IKnownRowSource
     /// </summary>
     bool TryAppend(IReadOnlyList<RecordedEvent> events);
 
-    /// <summary>The rows as the history folded so far tells them.</summary>
-    IEnumerable<KnownRow> Rows();
+    /// <summary>How many times it started again: while this stays, <see cref="Closed"/> only grows.</summary>
+    int Resets { get; }
+
+    /// <summary>Rows that can no longer change until the next reset (their stretch closed before the last day folded).</summary>
+    IReadOnlyList<KnownRow> Closed { get; }
+
+    /// <summary>The other rows: those the next append may still change.</summary>
+    IEnumerable<KnownRow> Open();
 }
 
 /// <summary>
@@ -65,6 +71,7 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
     {
         ArgumentNullException.ThrowIfNull(correctedHistory);
         (State, _day, _changed, _latest) = (PartnershipState.Initial, DateOnly.MinValue, false, null);
+        Resets++;
         _closed.Clear();
         _open.Clear();
         foreach (var recorded in correctedHistory.OrderBy(e => e.Version == 1 ? 0 : 1).ThenBy(e => e.EffectiveAt).ThenBy(e => e.Version))
@@ -91,15 +98,21 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
     }
 
     /// <inheritdoc />
-    public IEnumerable<KnownRow> Rows()
+    public int Resets { get; private set; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<KnownRow> Closed => _closed;
+
+    /// <inheritdoc />
+    public IEnumerable<KnownRow> Open()
     {
         if (!_changed)
         {
-            return _closed.Concat(_open.Values.Select(o => o.Stored));
+            return _open.Values.Select(o => o.Stored);
         }
 
         // The last day's rows, without closing anything yet: a later append may still fall on that day.
-        var rows = new List<KnownRow>(_closed);
+        var rows = new List<KnownRow>();
         var now = _rowsOf(State).ToDictionary(r => r.Key, r => r.Row);
         foreach (var (key, (row, from, stored)) in _open)
         {

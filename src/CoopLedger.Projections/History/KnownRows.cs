@@ -50,13 +50,17 @@ public static class KnownRows
         var firstIndex = history.TakeWhile(e => e.Version < fromVersion).Count();
         // Keyed without the table: rows of different tables describe different entities, so their ids differ.
         var known = new Dictionary<(Guid, DateOnly), (KnownRow Row, DateTimeOffset? From)>();
+        // Between resets, rows closed earlier never change: only the open ones and the newly closed are compared.
+        var (resets, closedSeen, open) = (-1, 0, new List<(Guid, DateOnly)>());
         if (firstIndex > 0)
         {
             source.Reset(corrected([.. history.Take(firstIndex)]));
-            foreach (var row in source.Rows())
+            foreach (var row in source.Closed.Concat(source.Open()))
             {
                 known[(row.Id, row.ValidFrom)] = (row, null); // Known before: already written.
             }
+
+            (resets, closedSeen, open) = (source.Resets, source.Closed.Count, [.. source.Open().Select(r => (r.Id, r.ValidFrom))]);
         }
 
         var spans = new List<KnownSpan>();
@@ -91,23 +95,25 @@ public static class KnownRows
                 source.Reset(corrected([.. history.Take(end)]));
             }
 
-            var now = source.Rows().ToDictionary(r => (r.Id, r.ValidFrom));
+            var openNow = source.Open().ToList();
+            var incremental = source.Resets == resets;
+            var now = (incremental ? source.Closed.Skip(closedSeen) : source.Closed).Concat(openNow).ToDictionary(r => (r.Id, r.ValidFrom));
             var gone = new List<(Guid, DateOnly)>();
-            foreach (var (key, (row, from)) in known)
+            foreach (var key in incremental ? open : [.. known.Keys])
             {
-                if (now.TryGetValue(key, out var same) && (ReferenceEquals(same, row) || same.SameAs(row)))
+                if (!known.TryGetValue(key, out var was) || (now.TryGetValue(key, out var same) && (ReferenceEquals(same, was.Row) || same.SameAs(was.Row))))
                 {
                     continue;
                 }
 
                 gone.Add(key);
-                if (from is null)
+                if (was.From is null)
                 {
-                    ended.Add((row, recordedAt));
+                    ended.Add((was.Row, recordedAt));
                 }
-                else if (from < recordedAt)
+                else if (was.From < recordedAt)
                 {
-                    spans.Add(new KnownSpan(row, from.Value, recordedAt));
+                    spans.Add(new KnownSpan(was.Row, was.From.Value, recordedAt));
                 }
             }
 
@@ -116,6 +122,7 @@ public static class KnownRows
                 known.Remove(key);
             }
 
+            (resets, closedSeen, open) = (source.Resets, source.Closed.Count, [.. openNow.Select(r => (r.Id, r.ValidFrom))]);
             foreach (var (key, row) in now)
             {
                 known.TryAdd(key, (row, recordedAt));

@@ -61,7 +61,11 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store) : Par
 
         public bool TryAppend(IReadOnlyList<RecordedEvent> events) => listed.TryAppend(events);
 
-        IEnumerable<KnownRow> IKnownRowSource.Rows() => listed.Rows().Concat(listed.State.Conventions.Values.SelectMany(convention =>
+        public int Resets => listed.Resets;
+
+        public IReadOnlyList<KnownRow> Closed => listed.Closed;
+
+        public IEnumerable<KnownRow> Open() => listed.Open().Concat(listed.State.Conventions.Values.SelectMany(convention =>
             convention.Periods.Select(period => new KnownRow("convention_periods", convention.ConventionId, period.From,
                 [convention.ConventionId, partnershipId, Days(period.From, period.To)]))));
     }

@@ -42,7 +42,7 @@ public sealed class EffectiveTimelineTests
         (row, validity) => new KnownRow("lines", Guid.Empty, validity.LowerBound, [row.Amount, row.Withdrawn, validity]));
 
     private static List<string> Describe(EffectiveTimeline<Guid, (decimal Amount, bool Withdrawn)> timeline) =>
-        [.. timeline.Rows().Select(r => string.Join('|', r.Values)).Order(StringComparer.Ordinal)];
+        [.. timeline.Closed.Concat(timeline.Open()).Select(r => string.Join('|', r.Values)).Order(StringComparer.Ordinal)];
 
     /// <summary>A registration, then funding events on random days, often out of order, some on the same day.</summary>
     private static List<RecordedEvent> History(Random random)
