@@ -38,17 +38,14 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
         CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (Inline.All.Count == 0)
+        // Inline projections write in the append's transaction, which then needs more than the one statement.
+        await using var transaction = Inline.All.Count == 0 ? null : await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var result = await AppendAsync(connection, streamId, streamType, expected, events, metadata, cancellationToken).ConfigureAwait(false);
+        if (transaction is not null)
         {
-            var appended = await AppendAsync(connection, streamId, streamType, expected, events, metadata, cancellationToken).ConfigureAwait(false);
-            Signal.Raise();
-            return appended;
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        // Inline projections write in the append's transaction, which then needs more than the one statement.
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var result = await AppendAsync(connection, streamId, streamType, expected, events, metadata, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         Signal.Raise();
         return result;
     }

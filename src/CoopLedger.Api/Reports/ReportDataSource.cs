@@ -12,9 +12,6 @@ namespace CoopLedger.Api.Reports;
 /// </summary>
 public sealed class ReportDataSource(NpgsqlDataSource source) : IAsyncDisposable
 {
-    /// <summary>The data source.</summary>
-    public NpgsqlDataSource Source => source;
-
     /// <summary>A command on a pooled report connection.</summary>
     public NpgsqlCommand CreateCommand(string sql) => source.CreateCommand(sql);
 

@@ -123,11 +123,11 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
             }
             else if (_day > from)
             {
-                rows.Add(_known(row, Between(from, _day)));
+                rows.Add(_known(row, DayRanges.Until(from, _day)));
             }
         }
 
-        rows.AddRange(now.Select(n => _known(n.Value, Since(_day))));
+        rows.AddRange(now.Select(n => _known(n.Value, DayRanges.Since(_day))));
         return rows;
     }
 
@@ -167,11 +167,11 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
 
                 if (_day > open.From)
                 {
-                    _closed.Add(_known(open.Row, Between(open.From, _day)));
+                    _closed.Add(_known(open.Row, DayRanges.Until(open.From, _day)));
                 }
             }
 
-            _open[key] = (row, _day, _known(row, Since(_day)));
+            _open[key] = (row, _day, _known(row, DayRanges.Since(_day)));
         }
 
         if (_seen.Count < _open.Count)
@@ -181,7 +181,7 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
                 var (row, from, _) = _open[key];
                 if (_day > from)
                 {
-                    _closed.Add(_known(row, Between(from, _day)));
+                    _closed.Add(_known(row, DayRanges.Until(from, _day)));
                 }
 
                 _open.Remove(key);
@@ -190,8 +190,4 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
 
         _changed = false;
     }
-
-    private static NpgsqlRange<DateOnly> Since(DateOnly from) => new(from, true, false, default, false, true);
-
-    private static NpgsqlRange<DateOnly> Between(DateOnly from, DateOnly until) => new(from, true, until, false);
 }

@@ -4,6 +4,15 @@ using CoopLedger.EventStore.Events;
 
 namespace CoopLedger.Projections.History;
 
+/// <summary>Compares rows of values value by value, arrays (countries, SIRENs) element by element.</summary>
+public static class RowValues
+{
+    /// <summary>The comparer.</summary>
+    public static IEqualityComparer<object?[]> Comparer { get; } = EqualityComparer<object?[]>.Create(
+        (a, b) => StructuralComparisons.StructuralEqualityComparer.Equals(a, b),
+        row => row is null ? 0 : StructuralComparisons.StructuralEqualityComparer.GetHashCode(row));
+}
+
 /// <summary>
 /// A read-model row as the ledger knows it at some point: the table, the entity it describes (the table's first
 /// column), the first day of its validity, and its values in the table's column order (without <c>known</c>).
@@ -12,7 +21,7 @@ namespace CoopLedger.Projections.History;
 public sealed record KnownRow(string Table, Guid Id, DateOnly ValidFrom, object?[] Values)
 {
     /// <summary>Whether both rows hold the same values (arrays compared element by element).</summary>
-    public bool SameAs(KnownRow other) => other is not null && StructuralComparisons.StructuralEqualityComparer.Equals(Values, other.Values);
+    public bool SameAs(KnownRow other) => other is not null && RowValues.Comparer.Equals(Values, other.Values);
 }
 
 /// <summary>A row and the recorded instants during which the ledger knew it (from included, until excluded; null: still known).</summary>
@@ -55,12 +64,13 @@ public static class KnownRows
         if (firstIndex > 0)
         {
             source.Reset(corrected([.. history.Take(firstIndex)]));
-            foreach (var row in source.Closed.Concat(source.Open()))
+            var openBefore = source.Open().ToList();
+            foreach (var row in source.Closed.Concat(openBefore))
             {
                 known[(row.Id, row.ValidFrom)] = (row, null); // Known before: already written.
             }
 
-            (resets, closedSeen, open) = (source.Resets, source.Closed.Count, [.. source.Open().Select(r => (r.Id, r.ValidFrom))]);
+            (resets, closedSeen, open) = (source.Resets, source.Closed.Count, [.. openBefore.Select(r => (r.Id, r.ValidFrom))]);
         }
 
         var spans = new List<KnownSpan>();

@@ -49,7 +49,7 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store) : Par
 
     /// <inheritdoc />
     protected override IKnownRowSource Source(Guid partnershipId) => new Rows(partnershipId, new EffectiveTimeline<Guid, object?[]>(Concerns,
-        state => Listed(partnershipId, state), (listed, validity) => new KnownRow("partnerships", partnershipId, validity.LowerBound, [.. listed, validity]), Structural));
+        state => Listed(partnershipId, state), (listed, validity) => new KnownRow("partnerships", partnershipId, validity.LowerBound, [.. listed, validity]), RowValues.Comparer));
 
     /// <summary>
     /// The list rows over effective time, and the conventions' periods: those are their own validity, so they are
@@ -67,13 +67,8 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store) : Par
 
         public IEnumerable<KnownRow> Open() => listed.Open().Concat(listed.State.Conventions.Values.SelectMany(convention =>
             convention.Periods.Select(period => new KnownRow("convention_periods", convention.ConventionId, period.From,
-                [convention.ConventionId, partnershipId, Days(period.From, period.To)]))));
+                [convention.ConventionId, partnershipId, DayRanges.Through(period.From, period.To)]))));
     }
-
-    /// <summary>Rows compared value by value, arrays (countries, SIRENs) element by element.</summary>
-    private static readonly IEqualityComparer<object?[]> Structural = EqualityComparer<object?[]>.Create(
-        (a, b) => System.Collections.StructuralComparisons.StructuralEqualityComparer.Equals(a, b),
-        row => System.Collections.StructuralComparisons.StructuralEqualityComparer.GetHashCode(row));
 
     /// <summary>The partnership's list row but its validity, once registered.</summary>
     private static IEnumerable<(Guid Key, object?[] Values)> Listed(Guid partnershipId, PartnershipState state)

@@ -46,8 +46,10 @@ public abstract class PartnershipReadModel(PostgresEventStore store) : IProjecti
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(events);
-        var touched = events.Where(e => Concerns(e.Data)).GroupBy(e => e.StreamId)
-            .ToDictionary(g => g.Key, g => (From: events.Where(e => e.StreamId == g.Key).Min(e => e.Version), To: g.Max(e => e.Version)));
+        // Per stream the batch concerns: its first version in the batch (the replay starts at that append) and the
+        // last one it concerns (the history is read up to there).
+        var touched = events.GroupBy(e => e.StreamId).Where(g => g.Any(e => Concerns(e.Data)))
+            .ToDictionary(g => g.Key, g => (From: g.Min(e => e.Version), To: g.Where(e => Concerns(e.Data)).Max(e => e.Version)));
         if (touched.Count == 0)
         {
             return;
@@ -115,11 +117,6 @@ public abstract class PartnershipReadModel(PostgresEventStore store) : IProjecti
 
     /// <summary>The partnership's rows over effective time, to follow its history append by append.</summary>
     protected abstract IKnownRowSource Source(Guid partnershipId);
-
-    /// <summary>An open-ended or bounded range of days as PostgreSQL stores it.</summary>
-    protected static NpgsqlRange<DateOnly> Days(DateOnly from, DateOnly? toIncluded) => toIncluded is { } to
-        ? new NpgsqlRange<DateOnly>(from, true, to, true)
-        : new NpgsqlRange<DateOnly>(from, true, false, default, false, true);
 
     private IReadOnlyList<RecordedEvent> Corrected(IReadOnlyList<RecordedEvent> history) => CorrectedHistory.Apply(history, store.Types);
 
