@@ -4,6 +4,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using System.Net.Http.Headers;
+using CoopLedger.Api.Security;
+using Microsoft.Extensions.Configuration;
 
 namespace CoopLedger.Bench;
 
@@ -19,6 +22,8 @@ internal sealed class ServiceProcess : IDisposable
     public static async Task<ServiceProcess> StartAsync(string connectionString)
     {
         var port = FreePort();
+        // A key of this run's own, so that the benchmark can sign its clients' tokens.
+        var signingKey = TokenSettings.NewKey();
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "CoopLedger.Api.dll")])
         {
             RedirectStandardOutput = true,
@@ -29,6 +34,7 @@ internal sealed class ServiceProcess : IDisposable
                 ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
                 ["Logging__LogLevel__Default"] = "Warning",
+                ["Authentication__SigningKey"] = signingKey,
             },
         };
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the service");
@@ -36,7 +42,14 @@ internal sealed class ServiceProcess : IDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var service = new ServiceProcess(process, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") });
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var settings = TokenSettings.From(new ConfigurationBuilder()
+            .AddInMemoryCollection([new("Authentication:SigningKey", signingKey)]).Build());
+        var issuer = new TokenIssuer(settings, TimeProvider.System);
+        // The benchmark reads as a dashboard and an auditor would; status is open to both.
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            issuer.Issue(new TokenRequest("bench", [Roles.Dashboard, Roles.Auditor], [], TimeSpan.FromHours(12))));
+        var service = new ServiceProcess(process, http);
         await service.ReadyAsync();
         await service.CaughtUpAsync();
         return service;

@@ -11,8 +11,14 @@ using CoopLedger.Api.Security;
 using CoopLedger.Api.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
+if (args is [TokenVerb.Verb, ..])
+{
+    return TokenVerb.Run(builder.Configuration, args, Console.Out, Console.Error);
+}
+
 builder.AddCoopLedgerDatabase();
 builder.AddCoopLedgerTelemetry();
+builder.AddCoopLedgerSecurity();
 builder.Services.AddCoopLedgerProblemDetails();
 builder.Services.AddCoopLedgerHealthChecks();
 builder.Services.AddCoopLedgerOpenApi();
@@ -22,8 +28,9 @@ builder.Services.AddProjections();
 var app = builder.Build();
 app.UseCoopLedgerSecurityHeaders();
 app.UseCoopLedgerProblemDetails();
-app.MapCoopLedgerHealth();
 app.MapCoopLedgerOpenApi();
+app.UseCoopLedgerSecurity();
+app.MapCoopLedgerHealth();
 app.MapPartnerships();
 app.MapLedgerIntegrity();
 app.MapProjections();
@@ -34,10 +41,11 @@ app.MapActionsPerChallenge();
 if (args is [SeedDemo.Verb, ..])
 {
     await SeedDemo.RunAsync(app);
-    return;
+    return 0;
 }
 
 await app.RunAsync();
+return 0;
 
 /// <summary>The service's entry point; public so that integration tests can host it.</summary>
 public partial class Program;

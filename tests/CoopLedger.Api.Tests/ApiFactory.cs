@@ -1,4 +1,7 @@
+using System.Net.Http.Headers;
+using CoopLedger.Api.Security;
 using CoopLedger.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
@@ -7,10 +10,16 @@ namespace CoopLedger.Api.Tests;
 
 /// <summary>
 /// The real service, with its real middleware, over a database of its own in the test run's cluster
-/// (Alba's scenario style on top of <see cref="WebApplicationFactory{TEntryPoint}"/>).
+/// (Alba's scenario style on top of <see cref="WebApplicationFactory{TEntryPoint}"/>). Its clients carry a token that
+/// holds every role and the SIRENs of the demo authorities, so that tests of other features pass the security checks;
+/// <see cref="CreateClient(TokenRequest)"/> makes a client for a given holder, and the security tests use it.
 /// </summary>
 public class ApiFactory(PostgresCluster cluster) : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    /// <summary>The SIRENs the default client's officer acts for: those the demo histories and tests register.</summary>
+    public static readonly string[] TestAuthorities = ["214202186", "200053759"];
+
+    private readonly string _signingKey = TokenSettings.NewKey();
     private string _connectionString = "";
 
     /// <summary>The connection string of this factory's database.</summary>
@@ -28,10 +37,34 @@ public class ApiFactory(PostgresCluster cluster) : WebApplicationFactory<Program
         return (long)(await count.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 
+    /// <summary>A client whose requests carry a token for <paramref name="holder"/> (none when null).</summary>
+    public HttpClient CreateClient(TokenRequest? holder)
+    {
+        var client = CreateDefaultClient();
+        client.DefaultRequestHeaders.Authorization = holder is null ? null : new AuthenticationHeaderValue("Bearer", Token(holder));
+        return client;
+    }
+
+    /// <summary>A token signed with this service's key.</summary>
+    public string Token(TokenRequest holder) => Services.GetRequiredService<TokenIssuer>().Issue(holder);
+
+    /// <summary>A holder with one role (and, for an officer, its SIRENs).</summary>
+    public static TokenRequest Holder(string role, params string[] sirens) => new($"test-{role}", [role], sirens, TimeSpan.FromHours(1));
+
+    /// <inheritdoc />
+    protected override void ConfigureClient(HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            Token(new TokenRequest("test-operator", Roles.All, TestAuthorities, TimeSpan.FromHours(2))));
+    }
+
     /// <inheritdoc />
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:CoopLedger", _connectionString);
+        builder.UseSetting("Authentication:SigningKey", _signingKey);
     }
 }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CoopLedger.Api.Partnerships;
+using CoopLedger.Api.Security;
 using CoopLedger.Domain.Partnerships;
 using CoopLedger.EventStore.Aggregates;
 using CoopLedger.EventStore.Events;
@@ -45,7 +46,8 @@ public sealed class CommandExecutor(AggregateHandler<PartnershipState> handler, 
             return Results.ValidationProblem(errors.ByField, title: "The request is not valid.");
         }
 
-        var actor = http.Request.Headers["X-Actor"].FirstOrDefault() is { Length: > 0 and <= 200 } named ? named : "anonymous";
+        // The Write policy let only authenticated officers in: the token's subject is who recorded the events.
+        var actor = http.User.Identity?.Name ?? throw new InvalidOperationException("A command reached the executor without an authenticated subject.");
         var requestHash = Hash(http, spec.Body);
         if (key is not null && await ReplayAsync(actor, key, requestHash, http.RequestAborted) is { } replay)
         {
@@ -62,7 +64,19 @@ public sealed class CommandExecutor(AggregateHandler<PartnershipState> handler, 
         {
             await handler.HandleAsync(spec.PartnershipId, expectedVersion, (state, _) =>
                 {
+                    // Scope before the domain rules for an existing partnership, so that a refusal tells an outsider
+                    // nothing; for a registration, on the partnership the command would create.
+                    if (state.Exists)
+                    {
+                        http.User.RequireWriteAccess(state);
+                    }
+
                     decision = spec.Decide(state, businessDay);
+                    if (!state.Exists)
+                    {
+                        http.User.RequireWriteAccess(decision.Events.Aggregate(state, PartnershipEvolution.Evolve));
+                    }
+
                     return [.. decision.Events.Select(e => new NewEvent(e, effectiveAt))];
                 },
                 metadata, http.RequestAborted, async (connection, handled, cancellationToken) =>

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace CoopLedger.Api.Demo;
 
-/// <summary>Sends the demo's commands through the real HTTP API and stops at the first refusal.</summary>
+/// <summary>Sends the demo's commands through the real HTTP API (as the client's token allows) and stops at the first refusal.</summary>
 public sealed class DemoClient(HttpClient http)
 {
     private readonly List<string> _warnings = [];
@@ -14,7 +14,6 @@ public sealed class DemoClient(HttpClient http)
     public async Task<JsonElement> PostAsync(string path, object body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = JsonContent.Create(body) };
-        request.Headers.Add("X-Actor", "seed-demo");
         using var response = await http.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)

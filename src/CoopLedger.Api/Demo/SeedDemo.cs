@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using CoopLedger.Api.Security;
 
 namespace CoopLedger.Api.Demo;
 
@@ -12,6 +13,9 @@ public static partial class SeedDemo
     /// <summary>The command-line word that selects this mode.</summary>
     public const string Verb = "seed-demo";
 
+    /// <summary>The SIRENs of the French authorities of the demo histories (Saint-Étienne, a demo region).</summary>
+    private static readonly string[] DemoAuthorities = ["214202186", "200053759"];
+
     /// <summary>Seeds and stops.</summary>
     public static async Task RunAsync(WebApplication app)
     {
@@ -19,6 +23,10 @@ public static partial class SeedDemo
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         using var http = new HttpClient { BaseAddress = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal)) };
+        // An officer of the authorities the demo histories register: the demo goes through the same checks as anyone.
+        var token = app.Services.GetRequiredService<TokenIssuer>().Issue(
+            new TokenRequest(Verb, [Roles.Officer], DemoAuthorities, TimeSpan.FromHours(1)));
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         var client = new DemoClient(http);
         var monastir = await MonastirHistory.EnterAsync(client, app.Lifetime.ApplicationStopping);
         var others = await OtherDemoHistories.EnterAsync(client, app.Lifetime.ApplicationStopping);

@@ -7,7 +7,7 @@ public static class OpenApiSetup
 {
     /// <summary>Registers the document generator.</summary>
     public static IServiceCollection AddCoopLedgerOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi("v1", options => options.AddSchemaTransformer<OneOfSchemaTransformer>().AddOperationTransformer<ExampleTransformer>().AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi("v1", options => options.AddSchemaTransformer<OneOfSchemaTransformer>().AddOperationTransformer<ExampleTransformer>().AddOperationTransformer<SecurityTransformer>().AddDocumentTransformer<SecurityTransformer>().AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "CoopLedger";
             document.Info.Version = "v1";
@@ -16,8 +16,6 @@ public static class OpenApiSetup
             document.Info.License = new OpenApiLicense { Name = "Proprietary" };
             // The generator adds the request's own base URL with a trailing slash; clients use their own base.
             document.Servers = [new OpenApiServer { Url = "http://localhost:5080" }];
-            // Every route is open until authentication lands (issue 7): an empty requirement says so explicitly.
-            document.Security = [new OpenApiSecurityRequirement()];
             document.Tags = new HashSet<OpenApiTag>
             {
                 new() { Name = "Partnerships", Description = "Commands that record a partnership's history, and its state at any date." },
@@ -28,7 +26,9 @@ public static class OpenApiSetup
     /// <summary>Maps the document and the UI.</summary>
     public static WebApplication MapCoopLedgerOpenApi(this WebApplication app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json");
+        // The contract is public: clients read it before they hold a token. Mapped before authentication runs,
+        // so the UI's middleware answers too.
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.UseSwaggerUI(options =>
         {
             options.SwaggerEndpoint("/openapi/v1.json", "CoopLedger v1");

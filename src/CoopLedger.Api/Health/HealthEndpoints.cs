@@ -19,12 +19,14 @@ public static class HealthEndpoints
     /// <summary>Maps <c>/health/live</c> and <c>/health/ready</c>.</summary>
     public static WebApplication MapCoopLedgerHealth(this WebApplication app)
     {
-        // MapHealthChecks answers every method; probes only read.
+        // MapHealthChecks answers every method; probes only read, and carry no token.
         var readOnly = new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
-            .WithMetadata(readOnly);
+            .WithMetadata(readOnly)
+            .AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync })
-            .WithMetadata(readOnly);
+            .WithMetadata(readOnly)
+            .AllowAnonymous();
         return app;
     }
 

@@ -1,6 +1,7 @@
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Projections;
 using Npgsql;
+using CoopLedger.Api.Security;
 
 namespace CoopLedger.Api.Projections;
 
@@ -55,7 +56,8 @@ public static class ProjectionEndpoints
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
         .WithTags("Projections")
         .WithName("GetProjections")
-        .WithSummary("Each projection's position, lag (committed events not yet applied) and status");
+        .WithSummary("Each projection's position, lag (committed events not yet applied) and status")
+        .ForAnyRole();
 
         app.MapPost("/api/projections/{name}/rebuild", async (string name, ProjectionHost host, NpgsqlDataSource dataSource, HttpContext http) =>
         {
@@ -73,7 +75,8 @@ public static class ProjectionEndpoints
         .WithName("RebuildProjection")
         .WithSummary("Rebuilds a projection from the log beside the serving tables, then swaps them in atomically")
         .WithDescription("Answers 202 at once; the projection's leader (on whichever instance) does the work. Until the swap, "
-            + "the serving tables keep answering and being updated; `GET /api/projections` shows `rebuildRequestedAt` until then.");
+            + "the serving tables keep answering and being updated; `GET /api/projections` shows `rebuildRequestedAt` until then.")
+        .ForAdmins();
         return app;
     }
 }

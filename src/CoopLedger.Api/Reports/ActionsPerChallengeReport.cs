@@ -1,5 +1,6 @@
 using CoopLedger.Projections.ActionPlan;
 using CoopLedger.Api.Projections;
+using CoopLedger.Api.Security;
 
 namespace CoopLedger.Api.Reports;
 
@@ -80,7 +81,8 @@ public static class ActionsPerChallengeReport
         .WithName("GetActionsPerChallenge")
         .WithSummary("Actions per challenge by status (planned, inProgress, completed, postponed, abandoned, live), per partnership or overall")
         .WithDescription("Without `partnershipId` every partnership's rows are answered (megabytes at scale): dashboards page with "
-            + "`limit` (partnerships per page, 1 to 1000) and `cursor` (the `nextCursor` of the previous page).");
+            + "`limit` (partnerships per page, 1 to 1000) and `cursor` (the `nextCursor` of the previous page).")
+        .ForReportReaders();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using CoopLedger.Projections.Partnerships;
 using CoopLedger.Api.Projections;
+using CoopLedger.Api.Security;
 
 namespace CoopLedger.Api.Reports;
 
@@ -53,7 +54,8 @@ public static class ActivePartnershipsReport
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
         .WithTags("Reports")
         .WithName("GetActivePartnerships")
-        .WithSummary("The partnerships active on asOf (default today) as known at knownAt (default now), from the convention-validity read model");
+        .WithSummary("The partnerships active on asOf (default today) as known at knownAt (default now), from the convention-validity read model")
+        .ForReportReaders();
         return app;
     }
 }

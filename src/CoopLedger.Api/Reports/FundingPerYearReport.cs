@@ -3,6 +3,7 @@ using CoopLedger.Projections.Funding;
 using CoopLedger.Api.Commands;
 using System.Globalization;
 using CoopLedger.Api.Projections;
+using CoopLedger.Api.Security;
 
 namespace CoopLedger.Api.Reports;
 
@@ -86,7 +87,8 @@ public static class FundingPerYearReport
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
         .WithTags("Reports")
         .WithName("GetFundingPerYear")
-        .WithSummary("Funding per year grouped by funderKind, funder, country, mechanism or partnership, as of asOf, as known at knownAt");
+        .WithSummary("Funding per year grouped by funderKind, funder, country, mechanism or partnership, as of asOf, as known at knownAt")
+        .ForReportReaders();
         return app;
     }
 

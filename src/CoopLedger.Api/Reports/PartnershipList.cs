@@ -2,6 +2,7 @@ using CoopLedger.Projections.Partnerships;
 using CoopLedger.Api.Projections;
 using CoopLedger.Domain.Partnerships;
 using CoopLedger.Domain.Partnerships.Registration;
+using CoopLedger.Api.Security;
 
 namespace CoopLedger.Api.Reports;
 
@@ -84,7 +85,8 @@ public static class PartnershipList
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
         .WithTags("Partnerships")
         .WithName("ListPartnerships")
-        .WithSummary("Partnerships with their status on asOf; filters status, country, siren, form; keyset paging with limit and cursor");
+        .WithSummary("Partnerships with their status on asOf; filters status, country, siren, form; keyset paging with limit and cursor")
+        .ForReportReaders();
         return app;
     }
 

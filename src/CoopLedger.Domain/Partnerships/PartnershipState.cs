@@ -58,6 +58,13 @@ public sealed record PartnershipState
     /// <summary>Whether cancelled before any signature.</summary>
     public bool Cancelled { get; init; }
 
+    /// <summary>
+    /// The SIRENs of the French authorities taking part now: those registered, and those that joined and have not left.
+    /// </summary>
+    public IEnumerable<string> FrenchAuthoritySirens =>
+        (Registration?.FrenchAuthorities.Select(a => a.Siren) ?? [])
+        .Concat(Partners.Values.Where(p => p is { Kind: PartnerKind.FrenchAuthority, Left: false, Siren: not null }).Select(p => p.Siren!));
+
     /// <summary>The status on a date: Active and Lapsed follow the conventions' validity, the others follow events.</summary>
     public PartnershipStatus StatusOn(DateOnly date) => this switch
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using CoopLedger.Api.Security;
 
 namespace CoopLedger.Api.Tests.Partnerships;
 
@@ -230,10 +231,6 @@ public sealed class CommandConventionTests(ApiFactory api) : IClassFixture<ApiFa
     private Task<HttpResponseMessage> Post(string path, object body, string? ifMatch = null, string? key = null, string? actor = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = JsonContent.Create(body) };
-        if (actor is not null)
-        {
-            request.Headers.Add("X-Actor", actor);
-        }
 
         if (ifMatch is not null)
         {
@@ -245,6 +242,9 @@ public sealed class CommandConventionTests(ApiFactory api) : IClassFixture<ApiFa
             request.Headers.Add("Idempotency-Key", key);
         }
 
-        return api.CreateClient().SendAsync(request, Cancel);
+        var client = actor is null
+            ? api.CreateClient()
+            : api.CreateClient(new TokenRequest(actor, [Roles.Officer], ApiFactory.TestAuthorities, TimeSpan.FromHours(1)));
+        return client.SendAsync(request, Cancel);
     }
 }

@@ -1,5 +1,6 @@
 using CoopLedger.Api.Commands;
 using CoopLedger.Domain.Partnerships.ActionPlan;
+using CoopLedger.Api.Security;
 
 namespace CoopLedger.Api.Partnerships.ActionPlan;
 
@@ -52,7 +53,8 @@ public static class ActionPlanEndpoints
                     }),
                 },
             });
-        }).WithName("AdoptActionPlan").WithSummary("Adopt an action plan with its challenges and actions (ActionPlanAdopted)");
+        }).WithName("AdoptActionPlan").WithSummary("Adopt an action plan with its challenges and actions (ActionPlanAdopted)")
+            .ForOfficers();
 
         partnerships.MapPost("/{id:guid}/challenges", (Guid id, AddChallengeBody body, HttpContext http, CommandExecutor commands) =>
         {
@@ -62,7 +64,8 @@ public static class ActionPlanEndpoints
             {
                 CreatedIds = new Dictionary<string, object?> { ["challengeId"] = command.ChallengeId },
             });
-        }).WithName("AddChallenge").WithSummary("Add a challenge (ChallengeAdded)");
+        }).WithName("AddChallenge").WithSummary("Add a challenge (ChallengeAdded)")
+            .ForOfficers();
 
         partnerships.MapPost("/{id:guid}/actions", (Guid id, AddActionBody body, HttpContext http, CommandExecutor commands) =>
         {
@@ -72,15 +75,18 @@ public static class ActionPlanEndpoints
             {
                 CreatedIds = new Dictionary<string, object?> { ["actionId"] = command.ActionId },
             });
-        }).WithName("AddAction").WithSummary("Add an action under a challenge (ActionAdded)");
+        }).WithName("AddAction").WithSummary("Add an action under a challenge (ActionAdded)")
+            .ForOfficers();
 
         partnerships.MapPost("/{id:guid}/actions/{actionId:guid}/start", (Guid id, Guid actionId, NoFieldsBody? body, HttpContext http, CommandExecutor commands) =>
             commands.ExecuteAsync(http, new CommandSpec(id, body ?? new(), new(), (state, _) => new StartAction(actionId).Decide(state))))
-            .WithName("StartAction").WithSummary("Start an action (ActionStarted)");
+            .WithName("StartAction").WithSummary("Start an action (ActionStarted)")
+            .ForOfficers();
 
         partnerships.MapPost("/{id:guid}/actions/{actionId:guid}/completion", (Guid id, Guid actionId, NoFieldsBody? body, HttpContext http, CommandExecutor commands) =>
             commands.ExecuteAsync(http, new CommandSpec(id, body ?? new(), new(), (state, _) => new CompleteAction(actionId).Decide(state))))
-            .WithName("CompleteAction").WithSummary("Complete an action (ActionCompleted)");
+            .WithName("CompleteAction").WithSummary("Complete an action (ActionCompleted)")
+            .ForOfficers();
 
         partnerships.MapPost("/{id:guid}/actions/{actionId:guid}/postponement",
             (Guid id, Guid actionId, PostponeActionBody body, HttpContext http, CommandExecutor commands) =>
@@ -88,7 +94,8 @@ public static class ActionPlanEndpoints
                 var errors = new RequestErrors();
                 var command = new PostponeAction(actionId, errors.Year(body.ToYear, "toYear"));
                 return commands.ExecuteAsync(http, new CommandSpec(id, body, errors, (state, _) => command.Decide(state)));
-            }).WithName("PostponeAction").WithSummary("Postpone an action to a year (ActionPostponed)");
+            }).WithName("PostponeAction").WithSummary("Postpone an action to a year (ActionPostponed)")
+                .ForOfficers();
 
         partnerships.MapPost("/{id:guid}/actions/{actionId:guid}/abandonment",
             (Guid id, Guid actionId, NoFieldsBody body, HttpContext http, CommandExecutor commands) =>
@@ -96,7 +103,8 @@ public static class ActionPlanEndpoints
                 var errors = new RequestErrors();
                 var command = new AbandonAction(actionId, errors.Text(body.Reason, "reason"));
                 return commands.ExecuteAsync(http, new CommandSpec(id, body, errors, (state, _) => command.Decide(state)));
-            }).WithName("AbandonAction").WithSummary("Abandon an action, with a reason (ActionAbandoned)");
+            }).WithName("AbandonAction").WithSummary("Abandon an action, with a reason (ActionAbandoned)")
+                .ForOfficers();
 
         partnerships.MapPost("/{id:guid}/annual-programmes", (Guid id, AdoptAnnualProgrammeBody body, HttpContext http, CommandExecutor commands) =>
         {
@@ -108,7 +116,8 @@ public static class ActionPlanEndpoints
 
             var command = new AdoptAnnualProgramme(errors.Year(body.Year, "year"), body.ActionIds ?? []);
             return commands.ExecuteAsync(http, new CommandSpec(id, body, errors, (state, _) => command.Decide(state)));
-        }).WithName("AdoptAnnualProgramme").WithSummary("Adopt the programme of a year (AnnualProgrammeAdopted)");
+        }).WithName("AdoptAnnualProgramme").WithSummary("Adopt the programme of a year (AnnualProgrammeAdopted)")
+            .ForOfficers();
         return partnerships;
     }
 }

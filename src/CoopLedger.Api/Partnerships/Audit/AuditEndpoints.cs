@@ -6,6 +6,7 @@ using CoopLedger.Domain.Partnerships.Corrections;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Integrity;
 using CoopLedger.EventStore.Reading;
+using CoopLedger.Api.Security;
 
 namespace CoopLedger.Api.Partnerships.Audit;
 
@@ -38,7 +39,8 @@ public static class AuditEndpoints
                 : Results.Ok(new IntegrityView(integrity.Valid, integrity.EventsChecked, integrity.FirstInvalidVersion)))
             .Produces<IntegrityView>()
             .WithName("GetIntegrity")
-            .WithSummary("Recomputes the partnership's hash chain: valid, events checked, the first version that does not hold");
+            .WithSummary("Recomputes the partnership's hash chain: valid, events checked, the first version that does not hold")
+            .ForAuditors();
 
         partnerships.MapGet("/{id:guid}/conventions/{conventionId:guid}/history", async (Guid id, Guid conventionId, PostgresEventStore store, HttpContext http) =>
         {
@@ -73,7 +75,8 @@ public static class AuditEndpoints
         })
         .Produces<HistoryView>()
         .WithName("GetConventionHistory")
-        .WithSummary("The events that concern one convention: its signature, renewals, amendments, and corrections of those");
+        .WithSummary("The events that concern one convention: its signature, renewals, amendments, and corrections of those")
+        .ForPartnershipReaders();
 
         partnerships.MapGet("/{id:guid}/changes", async (Guid id, DateOnly from, DateOnly? to, DateTimeOffset? knownAt, PartnershipHistory history,
             TimeProvider clock, HttpContext http) =>
@@ -91,7 +94,8 @@ public static class AuditEndpoints
         })
         .Produces<ChangesView>()
         .WithName("GetChanges")
-        .WithSummary("What changed in the plan, funding and conventions between the states as of two dates (from required, to defaults to today)");
+        .WithSummary("What changed in the plan, funding and conventions between the states as of two dates (from required, to defaults to today)")
+        .ForPartnershipReaders();
         return partnerships;
     }
 
@@ -116,7 +120,8 @@ public static class AuditEndpoints
         .ProducesValidationProblem()
         .WithTags("Audit")
         .WithName("GetLedgerIntegrity")
-        .WithSummary("Recomputes the hash chain of every stream, a page of streams at a time (cursor, limit up to 1000), and lists the broken ones");
+        .WithSummary("Recomputes the hash chain of every stream, a page of streams at a time (cursor, limit up to 1000), and lists the broken ones")
+        .ForAuditors();
         return app;
     }
 }

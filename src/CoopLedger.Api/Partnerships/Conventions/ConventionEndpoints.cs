@@ -1,5 +1,6 @@
 using CoopLedger.Api.Commands;
 using CoopLedger.Domain.Partnerships.Conventions;
+using CoopLedger.Api.Security;
 
 namespace CoopLedger.Api.Partnerships.Conventions;
 
@@ -29,7 +30,8 @@ public static class ConventionEndpoints
                 BusinessDate = body.SignedOn,
                 CreatedIds = new Dictionary<string, object?> { ["conventionId"] = conventionId },
             });
-        }).WithName("SignConvention").WithSummary("Sign a convention (ConventionSigned)");
+        }).WithName("SignConvention").WithSummary("Sign a convention (ConventionSigned)")
+            .ForOfficers();
 
         partnerships.MapPost("/{id:guid}/conventions/{conventionId:guid}/renewals",
             (Guid id, Guid conventionId, RenewConventionBody body, HttpContext http, CommandExecutor commands) =>
@@ -38,7 +40,8 @@ public static class ConventionEndpoints
                 var command = new RenewConvention(conventionId, errors.Date(body.SignedOn, "signedOn"),
                     errors.Date(body.ValidFrom, "validFrom"), errors.Date(body.ValidTo, "validTo"));
                 return commands.ExecuteAsync(http, new CommandSpec(id, body, errors, (state, _) => command.Decide(state)) { BusinessDate = body.SignedOn });
-            }).WithName("RenewConvention").WithSummary("Renew a convention for a new period (ConventionRenewed)");
+            }).WithName("RenewConvention").WithSummary("Renew a convention for a new period (ConventionRenewed)")
+                .ForOfficers();
 
         partnerships.MapPost("/{id:guid}/conventions/{conventionId:guid}/amendments",
             (Guid id, Guid conventionId, AmendConventionBody body, HttpContext http, CommandExecutor commands) =>
@@ -46,7 +49,8 @@ public static class ConventionEndpoints
                 var errors = new RequestErrors();
                 var command = new AmendConvention(conventionId, errors.Date(body.SignedOn, "signedOn"), errors.Text(body.Summary, "summary"), errors.OptionalDate(body.ValidTo, "validTo"));
                 return commands.ExecuteAsync(http, new CommandSpec(id, body, errors, (state, _) => command.Decide(state)) { BusinessDate = body.SignedOn });
-            }).WithName("AmendConvention").WithSummary("Amend a convention (ConventionAmended)");
+            }).WithName("AmendConvention").WithSummary("Amend a convention (ConventionAmended)")
+                .ForOfficers();
         return partnerships;
     }
 }

@@ -1,6 +1,7 @@
 using CoopLedger.Api.Commands;
 using CoopLedger.Api.Documentation;
 using CoopLedger.Domain.Partnerships.Funding;
+using CoopLedger.Api.Security;
 
 namespace CoopLedger.Api.Partnerships.Funding;
 
@@ -36,7 +37,8 @@ public static class FundingEndpoints
             {
                 CreatedIds = new Dictionary<string, object?> { ["fundingId"] = fundingId },
             });
-        }).WithName("CommitFunding").WithSummary("Commit funding (FundingCommitted); warns when no convention is in force");
+        }).WithName("CommitFunding").WithSummary("Commit funding (FundingCommitted); warns when no convention is in force")
+            .ForOfficers();
 
         partnerships.MapPost("/{id:guid}/funding/{fundingId:guid}/revisions",
             (Guid id, Guid fundingId, ReviseFundingBody body, HttpContext http, CommandExecutor commands) =>
@@ -45,7 +47,8 @@ public static class FundingEndpoints
                 var command = new ReviseFunding(fundingId, errors.Money(body.Amount, "amount"),
                     errors.OptionalMoney(body.OnePercentWaterAmount, "onePercentWaterAmount"), errors.Text(body.Reason, "reason"));
                 return commands.ExecuteAsync(http, new CommandSpec(id, body, errors, (state, _) => command.Decide(state)));
-            }).WithName("ReviseFunding").WithSummary("Revise a funding line (FundingRevised)");
+            }).WithName("ReviseFunding").WithSummary("Revise a funding line (FundingRevised)")
+                .ForOfficers();
 
         partnerships.MapPost("/{id:guid}/funding/{fundingId:guid}/withdrawal",
             (Guid id, Guid fundingId, ActionPlan.NoFieldsBody body, HttpContext http, CommandExecutor commands) =>
@@ -53,7 +56,8 @@ public static class FundingEndpoints
                 var errors = new RequestErrors();
                 var command = new WithdrawFunding(fundingId, errors.Text(body.Reason, "reason"));
                 return commands.ExecuteAsync(http, new CommandSpec(id, body, errors, (state, _) => command.Decide(state)));
-            }).WithName("WithdrawFunding").WithSummary("Withdraw a funding line (FundingWithdrawn)");
+            }).WithName("WithdrawFunding").WithSummary("Withdraw a funding line (FundingWithdrawn)")
+                .ForOfficers();
         return partnerships;
     }
 

@@ -2,6 +2,7 @@ using CoopLedger.Api.Commands;
 using CoopLedger.Api.Documentation;
 using CoopLedger.Api.Partnerships.ActionPlan;
 using CoopLedger.Domain.Partnerships.Partners;
+using CoopLedger.Api.Security;
 
 namespace CoopLedger.Api.Partnerships.Partners;
 
@@ -24,12 +25,14 @@ public static class PartnerEndpoints
             {
                 CreatedIds = new Dictionary<string, object?> { ["partnerId"] = command.PartnerId },
             });
-        }).WithName("JoinPartner").WithSummary("A partner joins (PartnerJoined)");
+        }).WithName("JoinPartner").WithSummary("A partner joins (PartnerJoined)")
+            .ForOfficers();
 
         partnerships.MapPost("/{id:guid}/partners/{partnerId:guid}/departure",
             (Guid id, Guid partnerId, NoFieldsBody? body, HttpContext http, CommandExecutor commands) =>
                 commands.ExecuteAsync(http, new CommandSpec(id, body ?? new(), new(), (state, _) => new LeavePartner(partnerId).Decide(state))))
-            .WithName("LeavePartner").WithSummary("A partner leaves (PartnerLeft)");
+            .WithName("LeavePartner").WithSummary("A partner leaves (PartnerLeft)")
+            .ForOfficers();
         return partnerships;
     }
 }

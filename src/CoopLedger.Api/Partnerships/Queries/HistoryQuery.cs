@@ -5,6 +5,7 @@ using CoopLedger.EventStore.Events;
 using CoopLedger.EventStore.Integrity;
 using CoopLedger.EventStore.Reading;
 using CoopLedger.Api.Partnerships.Audit;
+using CoopLedger.Api.Security;
 
 namespace CoopLedger.Api.Partnerships.Queries;
 
@@ -68,7 +69,8 @@ public static class HistoryQuery
         .Produces(StatusCodes.Status200OK, contentType: HistoryExport.CsvType)
         .WithSummary("Every event of the partnership's stream, in order, with its metadata and hash; filters: from/to (recorded), after (version), limit")
         .WithDescription("`format=jsonl` or `csv` (or `Accept: application/x-ndjson` / `text/csv`) exports every event matching from/to "
-            + "exactly as stored and hashed, for auditors to verify offline (docs/AUDIT.md); the JSON answer pages with after/limit.");
+            + "exactly as stored and hashed, for auditors to verify offline (docs/AUDIT.md); the JSON answer pages with after/limit.")
+        .ForPartnershipReaders();
         return partnerships;
     }
 

@@ -1,5 +1,6 @@
 using CoopLedger.Api.Commands;
 using CoopLedger.Domain.Partnerships;
+using CoopLedger.Api.Security;
 
 namespace CoopLedger.Api.Partnerships.Queries;
 
@@ -14,14 +15,16 @@ public static class PartnershipQueries
                 ? Results.Ok(Describe(id, loaded))
                 : throw new EntityNotFoundException("partnership", id))
             .Produces<PartnershipView>()
-            .WithName("GetPartnership").WithSummary("A partnership, its status evaluated at asOf, as known at knownAt");
+            .WithName("GetPartnership").WithSummary("A partnership, its status evaluated at asOf, as known at knownAt")
+            .ForPartnershipReaders();
 
         partnerships.MapGet("/{id:guid}/plan", async (Guid id, DateOnly? asOf, DateTimeOffset? knownAt, PartnershipHistory history, HttpContext http) =>
             await history.LoadAsync(id, asOf, knownAt, http.RequestAborted) is { } loaded
                 ? Results.Ok(Plan(loaded))
                 : throw new EntityNotFoundException("partnership", id))
             .Produces<PlanView>()
-            .WithName("GetPlan").WithSummary("The action plan as it stood at asOf, as known at knownAt");
+            .WithName("GetPlan").WithSummary("The action plan as it stood at asOf, as known at knownAt")
+            .ForPartnershipReaders();
         return partnerships;
     }
 

@@ -1,6 +1,7 @@
 using CoopLedger.Api.Commands;
 using CoopLedger.Api.Documentation;
 using CoopLedger.Domain.Partnerships.Registration;
+using CoopLedger.Api.Security;
 
 namespace CoopLedger.Api.Partnerships.Registration;
 
@@ -46,7 +47,8 @@ public static class RegistrationEndpoints
         .Produces<CommandResponse>(StatusCodes.Status201Created)
         .WithName("RegisterPartnership")
         .WithSummary("Register a partnership")
-        .WithDescription("Records PartnershipRegistered; answers 201 with the new id and a Location.");
+        .WithDescription("Records PartnershipRegistered; answers 201 with the new id and a Location.")
+        .ForOfficers();
 
         partnerships.MapPost("/{id:guid}/themes", (Guid id, AssignThemeBody body, HttpContext http, CommandExecutor commands) =>
         {
@@ -66,7 +68,8 @@ public static class RegistrationEndpoints
             return commands.ExecuteAsync(http, new CommandSpec(id, body, errors, (state, _) => new AssignTheme(theme!, priority).Decide(state)));
         })
         .WithName("AssignTheme")
-        .WithSummary("Assign a theme, primary (priority 0) or ranked (ThemeAssigned)");
+        .WithSummary("Assign a theme, primary (priority 0) or ranked (ThemeAssigned)")
+        .ForOfficers();
         return partnerships;
     }
 }

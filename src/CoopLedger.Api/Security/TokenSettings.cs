@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+using CoopLedger.EventStore.Hosting;
+using Microsoft.IdentityModel.Tokens;
+
+namespace CoopLedger.Api.Security;
+
+/// <summary>
+/// Where tokens come from, read from the <c>Authentication</c> section: an OpenID Connect authority (production), or
+/// a symmetric key shared by every instance (<c>SigningKey</c>, base64 of at least 32 random bytes), or, when neither
+/// is configured, a key generated once and kept in the local data directory (for local use and <c>token</c>).
+/// </summary>
+public sealed record TokenSettings(string Issuer, string Audience, string? Authority, SymmetricSecurityKey? SigningKey)
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Authentication";
+
+    private const int MinimumKeyBytes = 32;
+
+    /// <summary>Reads the settings; generates the local key file on first use.</summary>
+    public static TokenSettings From(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(Section);
+        var issuer = NonEmpty(section["Issuer"]) ?? "coopledger";
+        var audience = NonEmpty(section["Audience"]) ?? "coopledger-api";
+        if (NonEmpty(section["Authority"]) is { } authority)
+        {
+            return new TokenSettings(issuer, audience, authority, null);
+        }
+
+        var key = NonEmpty(section["SigningKey"]) is { } configured
+            ? Decode(configured, "Authentication:SigningKey")
+            : LocalKey(NonEmpty(section["SigningKeyFile"]) ?? DefaultKeyFile(configuration));
+        return new TokenSettings(issuer, audience, null, new SymmetricSecurityKey(key));
+    }
+
+    /// <summary>A fresh key, base64, as <c>Authentication:SigningKey</c> expects it.</summary>
+    public static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(MinimumKeyBytes));
+
+    private static string DefaultKeyFile(IConfiguration configuration) => Path.Combine(
+        NonEmpty(configuration["EmbeddedPostgres:DataDirectory"]) ?? EmbeddedPostgres.DefaultDataDirectory(), "signing-key");
+
+    /// <summary>Reads the key file, or creates it (owner-only) when absent; two instances starting at once agree.</summary>
+    private static byte[] LocalKey(string path)
+    {
+        if (!File.Exists(path))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            try
+            {
+                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+                if (!OperatingSystem.IsWindows())
+                {
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                }
+
+                using var created = new FileStream(path, options);
+                using var writer = new StreamWriter(created);
+                writer.Write(NewKey());
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another instance created it first: use theirs.
+            }
+        }
+
+        return Decode(File.ReadAllText(path).Trim(), path);
+    }
+
+    private static byte[] Decode(string base64, string origin)
+    {
+        byte[] key;
+        try
+        {
+            key = Convert.FromBase64String(base64);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidOperationException($"The signing key in {origin} is not base64.", e);
+        }
+
+        return key.Length >= MinimumKeyBytes
+            ? key
+            : throw new InvalidOperationException($"The signing key in {origin} has {key.Length} bytes; HS256 needs at least {MinimumKeyBytes}.");
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}
