@@ -19,8 +19,10 @@ public class ApiFactory(PostgresCluster cluster) : WebApplicationFactory<Program
     /// <summary>The SIRENs the default client's officer acts for: those the demo histories and tests register.</summary>
     public static readonly string[] TestAuthorities = ["214202186", "200053759"];
 
-    private readonly string _signingKey = TokenSettings.NewKey();
     private string _connectionString = "";
+
+    /// <summary>The key this service signs and checks tokens with (base64).</summary>
+    public string SigningKey { get; } = TokenSettings.NewKey();
 
     /// <summary>The connection string of this factory's database.</summary>
     public string ConnectionString => _connectionString;
@@ -31,6 +33,8 @@ public class ApiFactory(PostgresCluster cluster) : WebApplicationFactory<Program
     /// <summary>How many events the ledger holds: a refused command must leave it unchanged.</summary>
     public async Task<long> CountEventsAsync()
     {
+        // The ledger's tables exist once the service has started: its migrations run at start.
+        _ = Server;
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var count = new NpgsqlCommand("SELECT count(*) FROM ledger.events", connection);
@@ -65,6 +69,6 @@ public class ApiFactory(PostgresCluster cluster) : WebApplicationFactory<Program
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:CoopLedger", _connectionString);
-        builder.UseSetting("Authentication:SigningKey", _signingKey);
+        builder.UseSetting("Authentication:SigningKey", SigningKey);
     }
 }

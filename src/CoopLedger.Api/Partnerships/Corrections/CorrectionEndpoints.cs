@@ -1,6 +1,7 @@
 using CoopLedger.Projections.History;
 using System.Text.Json;
 using CoopLedger.Api.Commands;
+using CoopLedger.Api.Security;
 using CoopLedger.Domain.Partnerships;
 using CoopLedger.Domain.Partnerships.Corrections;
 using CoopLedger.EventStore;
@@ -36,7 +37,8 @@ public static class CorrectionEndpoints
         .WithName("RecordCorrection")
         .WithSummary("Correct a recorded event (CorrectionRecorded)")
         .WithDescription("changes uses the corrected event's field names and JSON types as its history shows them; "
-            + "effectiveAt corrects when it held. 404 for an event that is not in this partnership's stream, 400 for a field it does not have.");
+            + "effectiveAt corrects when it held. 404 for an event that is not in this partnership's stream, 400 for a field it does not have.")
+        .ForOfficers();
         return partnerships;
     }
 
