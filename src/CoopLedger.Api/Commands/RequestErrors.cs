@@ -11,6 +11,11 @@ namespace CoopLedger.Api.Commands;
 /// </summary>
 public sealed partial class RequestErrors
 {
+    /// <summary>The longest list a command may carry (authorities, challenges, actions of a challenge).</summary>
+    public const int MaxListLength = 200;
+
+    private const int MaxLabelLength = 200;
+
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
 
     /// <summary>Whether anything is wrong.</summary>
@@ -148,24 +153,26 @@ public sealed partial class RequestErrors
             return null;
         }
 
-        if (labels.Count is < 1 or > 3 || labels.Any(string.IsNullOrWhiteSpace))
+        if (labels.Count is < 1 or > 3 || labels.Any(label => string.IsNullOrWhiteSpace(label) || label.Length > MaxLabelLength))
         {
-            Add(field, "One to three non-blank labels: theme, sub-theme, sub-sub-theme.");
+            Add(field, $"One to three non-blank labels of at most {MaxLabelLength} characters: theme, sub-theme, sub-sub-theme.");
         }
 
         return new ThemePath([.. labels]);
     }
 
-    /// <summary>Reads a required, non-empty list element by element, naming each element's path (<c>field[i]</c>).</summary>
-    public IEnumerable<TOut> Each<TIn, TOut>(IReadOnlyList<TIn?>? items, string field, Func<TIn, string, TOut> read)
+    /// <summary>
+    /// Reads a required, non-empty list of at most <paramref name="maxCount"/> elements element by element, naming each
+    /// element's path (<c>field[i]</c>).
+    /// </summary>
+    public IEnumerable<TOut> Each<TIn, TOut>(IReadOnlyList<TIn?>? items, string field, Func<TIn, string, TOut> read, int maxCount = MaxListLength)
     {
-        if (items is null || items.Count == 0)
+        if (Count(items, field, maxCount) == 0)
         {
-            Add(field, "At least one is required.");
             yield break;
         }
 
-        for (var i = 0; i < items.Count; i++)
+        for (var i = 0; i < items!.Count; i++)
         {
             if (items[i] is { } item)
             {
@@ -176,6 +183,27 @@ public sealed partial class RequestErrors
                 Add($"{field}[{i}]", "This element is required.");
             }
         }
+    }
+
+    /// <summary>
+    /// The length of a required, non-empty list of at most <paramref name="maxCount"/> elements; 0 (with an error)
+    /// when it is missing, empty or too long.
+    /// </summary>
+    public int Count<T>(IReadOnlyCollection<T>? items, string field, int maxCount = MaxListLength)
+    {
+        if (items is null || items.Count == 0)
+        {
+            Add(field, "At least one is required.");
+            return 0;
+        }
+
+        if (items.Count > maxCount)
+        {
+            Add(field, $"At most {maxCount} elements.");
+            return 0;
+        }
+
+        return items.Count;
     }
 
     // ASCII digits only, and \z: $ would also accept a final newline, \d any script's digits.

@@ -2,6 +2,7 @@ using CoopLedger.Projections.Partnerships;
 using CoopLedger.Api.Projections;
 using CoopLedger.Domain.Partnerships;
 using CoopLedger.Domain.Partnerships.Registration;
+using CoopLedger.Domain.ReferenceData;
 using CoopLedger.Api.Security;
 
 namespace CoopLedger.Api.Reports;
@@ -29,6 +30,8 @@ public static class PartnershipList
                 $"One of: {string.Join(", ", Enum.GetNames<PartnershipStatus>())}.");
             Check(errors, "form", form is null || Enum.GetNames<PartnershipForm>().Contains(form, StringComparer.Ordinal),
                 $"One of: {string.Join(", ", Enum.GetNames<PartnershipForm>())}.");
+            Check(errors, "country", country is null || Countries.IsKnown(country), "An ISO 3166-1 alpha-2 country code, e.g. TN.");
+            Check(errors, "siren", siren is null || Siren.IsValid(siren), "A SIREN: nine digits with a valid check digit.");
             Check(errors, "limit", limit is null or (>= 1 and <= MaxLimit), $"From 1 to {MaxLimit}.");
             if (errors.Count > 0)
             {

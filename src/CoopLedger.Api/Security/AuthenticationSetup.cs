@@ -10,7 +10,7 @@ namespace CoopLedger.Api.Security;
 /// </summary>
 public static class AuthenticationSetup
 {
-    /// <summary>Registers authentication, authorization, the token issuer and the write rate limiter.</summary>
+    /// <summary>Registers authentication, authorization, the token issuer, the write rate limiter and the request limits.</summary>
     public static WebApplicationBuilder AddCoopLedgerSecurity(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -21,13 +21,15 @@ public static class AuthenticationSetup
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenSettings>(Configure);
         services.AddCoopLedgerAuthorization();
         services.AddWriteRateLimit(builder.Configuration);
+        services.AddCoopLedgerRequestLimits(builder.Configuration);
         return builder;
     }
 
-    /// <summary>Authenticates, authorizes and rate-limits, after routing has chosen the endpoint.</summary>
+    /// <summary>Authenticates, authorizes, rate-limits and times requests, after routing has chosen the endpoint.</summary>
     public static WebApplication UseCoopLedgerSecurity(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseCoopLedgerRequestLimits();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -31,6 +31,9 @@ public sealed record NoFieldsBody : CommandBody;
 /// <summary>The action plan: adoption, challenges, actions and their lifecycle, annual programmes.</summary>
 public static class ActionPlanEndpoints
 {
+    /// <summary>A year's programme may list every action of a large plan.</summary>
+    private const int MaxProgrammeActions = 1000;
+
     /// <summary>Maps the routes.</summary>
     public static RouteGroupBuilder MapActionPlan(this RouteGroupBuilder partnerships)
     {
@@ -109,11 +112,7 @@ public static class ActionPlanEndpoints
         partnerships.MapPost("/{id:guid}/annual-programmes", (Guid id, AdoptAnnualProgrammeBody body, HttpContext http, CommandExecutor commands) =>
         {
             var errors = new RequestErrors();
-            if (body.ActionIds is not { Count: > 0 })
-            {
-                errors.Add("actionIds", "At least one is required.");
-            }
-
+            errors.Count(body.ActionIds, "actionIds", MaxProgrammeActions);
             var command = new AdoptAnnualProgramme(errors.Year(body.Year, "year"), body.ActionIds ?? []);
             return commands.ExecuteAsync(http, new CommandSpec(id, body, errors, (state, _) => command.Decide(state)));
         }).WithName("AdoptAnnualProgramme").WithSummary("Adopt the programme of a year (AnnualProgrammeAdopted)")
