@@ -25,7 +25,7 @@ internal sealed record ServiceRoute(string Method, string Pattern, string? Polic
         [.. api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .SelectMany(endpoint => (endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"])
                 .Where(method => method != HttpMethods.Head)
-                .Select(method => new ServiceRoute(method, "/" + endpoint.RoutePattern.RawText!.TrimStart('/'),
+                .Select(method => new ServiceRoute(method, "/" + endpoint.RoutePattern.RawText!.Trim('/'),
                     endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).LastOrDefault(p => p is not null),
                     endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)))
             .OrderBy(r => r.Pattern, StringComparer.Ordinal).ThenBy(r => r.Method, StringComparer.Ordinal)];
