@@ -28,7 +28,7 @@ public class ApiFactory(PostgresCluster cluster) : WebApplicationFactory<Program
     public string ConnectionString => _connectionString;
 
     /// <inheritdoc />
-    public async ValueTask InitializeAsync() => _connectionString = await cluster.CreateDatabaseAsync("api");
+    public virtual async ValueTask InitializeAsync() => _connectionString = await cluster.CreateDatabaseAsync("api");
 
     /// <summary>How many events the ledger holds: a refused command must leave it unchanged.</summary>
     public async Task<long> CountEventsAsync()

@@ -49,17 +49,18 @@ public static class AuthenticationSetup
             RequireSignedTokens = true,
             ClockSkew = TimeSpan.FromSeconds(30),
             NameClaimType = Claims.Subject,
-            RoleClaimType = Claims.Role,
+            RoleClaimType = settings.RoleClaim,
         };
         if (settings.Authority is { } authority)
         {
             // The authority's discovery document names its issuer and keys, and rotates them.
             options.Authority = authority;
+            options.RequireHttpsMetadata = settings.RequireHttpsMetadata;
         }
         else
         {
             options.TokenValidationParameters.ValidIssuer = settings.Issuer;
-            options.TokenValidationParameters.IssuerSigningKey = settings.SigningKey;
+            options.TokenValidationParameters.IssuerSigningKeys = [settings.SigningKey!, .. settings.PreviousKeys];
             options.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
         }
 

@@ -11,6 +11,15 @@ namespace CoopLedger.Api.Security;
 /// </summary>
 public sealed record TokenSettings(string Issuer, string Audience, string? Authority, SymmetricSecurityKey? SigningKey)
 {
+    /// <summary>Keys still accepted, not used to sign (<c>PreviousSigningKeys</c>): a rotation's grace period.</summary>
+    public IReadOnlyList<SymmetricSecurityKey> PreviousKeys { get; init; } = [];
+
+    /// <summary>The claim carrying roles (<c>RoleClaim</c>, default <c>role</c>): authorities name it differently.</summary>
+    public string RoleClaim { get; init; } = Claims.Role;
+
+    /// <summary>Whether the authority's metadata must come over HTTPS (<c>RequireHttpsMetadata</c>, default true).</summary>
+    public bool RequireHttpsMetadata { get; init; } = true;
+
     /// <summary>The configuration section.</summary>
     public const string Section = "Authentication";
 
@@ -23,15 +32,25 @@ public sealed record TokenSettings(string Issuer, string Audience, string? Autho
         var section = configuration.GetSection(Section);
         var issuer = NonEmpty(section["Issuer"]) ?? "coopledger";
         var audience = NonEmpty(section["Audience"]) ?? "coopledger-api";
+        var roleClaim = NonEmpty(section["RoleClaim"]) ?? Claims.Role;
         if (NonEmpty(section["Authority"]) is { } authority)
         {
-            return new TokenSettings(issuer, audience, authority, null);
+            return new TokenSettings(issuer, audience, authority, null)
+            {
+                RoleClaim = roleClaim,
+                RequireHttpsMetadata = section.GetValue("RequireHttpsMetadata", true),
+            };
         }
 
         var key = NonEmpty(section["SigningKey"]) is { } configured
             ? Decode(configured, "Authentication:SigningKey")
             : LocalKey(NonEmpty(section["SigningKeyFile"]) ?? DefaultKeyFile(configuration));
-        return new TokenSettings(issuer, audience, null, new SymmetricSecurityKey(key));
+        return new TokenSettings(issuer, audience, null, new SymmetricSecurityKey(key))
+        {
+            RoleClaim = roleClaim,
+            PreviousKeys = [.. section.GetSection("PreviousSigningKeys").GetChildren()
+                .Select((previous, i) => new SymmetricSecurityKey(Decode(previous.Value ?? "", $"Authentication:PreviousSigningKeys:{i}")))],
+        };
     }
 
     /// <summary>A fresh key, base64, as <c>Authentication:SigningKey</c> expects it.</summary>
