@@ -110,6 +110,17 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the server (fast shutdown: open connections are cut), waits <paramref name="pause"/>, and starts it again
+    /// on the same port: what a database restart looks like to the service.
+    /// </summary>
+    public async Task RestartAsync(TimeSpan pause, CancellationToken cancellationToken = default)
+    {
+        await StopServerAsync().ConfigureAwait(false);
+        await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+        await StartServerAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Stops the server (fast shutdown) and, for a throwaway cluster, deletes its folder.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -1,9 +1,5 @@
-using CoopLedger.Testing;
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
+using CoopLedger.Testing;
 
 namespace CoopLedger.Api.Tests.Service;
 
@@ -38,89 +34,15 @@ public sealed class EmbeddedStartupTests
 
     private static async Task<(string Output, int ServerPid)> RunUntilReadyThenTerminateAsync(string dataDirectory)
     {
-        var port = FreePort();
-        var start = new ProcessStartInfo("dotnet")
+        using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "CoopLedger.Api.dll"), "--urls", $"http://127.0.0.1:{port}" })
-        {
-            start.ArgumentList.Add(argument);
-        }
+            ["ConnectionStrings__CoopLedger"] = null,
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["EmbeddedPostgres__DataDirectory"] = dataDirectory,
+        }, cancellationToken: Cancel);
+        var serverPid = int.Parse(File.ReadLines(Path.Combine(dataDirectory, "pgdata", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
 
-        start.Environment.Remove("ConnectionStrings__CoopLedger");
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["EmbeddedPostgres__DataDirectory"] = dataDirectory;
-
-        using var service = Process.Start(start)!;
-        var output = new StringBuilder();
-        service.OutputDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
-        service.ErrorDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
-        service.BeginOutputReadLine();
-        service.BeginErrorReadLine();
-        try
-        {
-            await WaitUntilReadyAsync(port, service, output);
-            var serverPid = int.Parse(File.ReadLines(Path.Combine(dataDirectory, "pgdata", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
-
-            using (var terminate = Process.Start("kill", ["-TERM", service.Id.ToString(CultureInfo.InvariantCulture)]))
-            {
-                await terminate.WaitForExitAsync(Cancel);
-            }
-
-            using var exit = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-            exit.CancelAfter(TimeSpan.FromSeconds(30));
-            await service.WaitForExitAsync(exit.Token);
-            Assert.Equal(0, service.ExitCode);
-            lock (output)
-            {
-                return (output.ToString(), serverPid);
-            }
-        }
-        finally
-        {
-            if (!service.HasExited)
-            {
-                service.Kill(entireProcessTree: true);
-            }
-        }
-    }
-
-    private static async Task WaitUntilReadyAsync(int port, Process service, StringBuilder output)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline && !service.HasExited)
-        {
-            try
-            {
-                var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), Cancel);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(200, Cancel);
-        }
-
-        lock (output)
-        {
-            Assert.Fail($"The service was not ready within 60 s:{Environment.NewLine}{output}");
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(30), Cancel));
+        return (service.Output, serverPid);
     }
 }

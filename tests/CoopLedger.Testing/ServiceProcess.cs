@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace CoopLedger.Testing;
+
+/// <summary>
+/// The built service (<c>CoopLedger.Api.dll</c> beside the tests) in a process of its own, as an operator runs it:
+/// its output kept, ready when <c>/health/ready</c> answers, and stopped the way machines stop (SIGTERM, SIGKILL).
+/// </summary>
+public sealed class ServiceProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ServiceProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        process.OutputDataReceived += (_, line) => Append(line.Data);
+        process.ErrorDataReceived += (_, line) => Append(line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>The loopback port it listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>Its address.</summary>
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>Its process id.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>Whether it has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Its exit code, once exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>What it has written so far (console logs, JSON in Production).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts the service with these settings (environment variables, <c>Section__Key</c>) and waits until it is ready.</summary>
+    /// <param name="environment">Settings; a null value removes an inherited variable.</param>
+    /// <param name="port">The port to listen on; 0 for a free one (a restart passes the previous one).</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    public static async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string?> environment, int port = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        port = port == 0 ? FreePort() : port;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "CoopLedger.Api.dll"), "--urls", $"http://127.0.0.1:{port}" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        var service = new ServiceProcess(Process.Start(start)!, port);
+        try
+        {
+            await service.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), cancellationToken);
+            return service;
+        }
+        catch
+        {
+            service.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Waits until <c>/health/ready</c> answers 200; fails with the service's output otherwise.</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan atMost, CancellationToken cancellationToken = default)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + atMost;
+        while (DateTime.UtcNow < deadline && !HasExited)
+        {
+            try
+            {
+                if ((await http.GetAsync(new Uri("/health/ready", UriKind.Relative), cancellationToken)).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Busy starting.
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        throw new InvalidOperationException($"The service was not ready within {atMost.TotalSeconds} s (exited: {HasExited}):{Environment.NewLine}{Output}");
+    }
+
+    /// <summary>SIGKILL: the process dies at once, mid-request, mid-transaction.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
+    /// <summary>SIGTERM, then waits for the exit (at most <paramref name="atMost"/>) and returns the exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan atMost, CancellationToken cancellationToken = default)
+    {
+        using (var terminate = Process.Start("kill", ["-TERM", Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await terminate.WaitForExitAsync(cancellationToken);
+        }
+
+        using var exit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        exit.CancelAfter(atMost);
+        await _process.WaitForExitAsync(exit.Token);
+        return _process.ExitCode;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
