@@ -80,8 +80,9 @@ public sealed class ProjectionDaemon
                         rebuilding = await RebuildRequestedAsync(stop).ConfigureAwait(false) ? RebuildAsync(leading.Token) : null;
                     }
 
-                    // An inline projection is written by the appends themselves: its leader only rebuilds it.
-                    if (_store.Inline.Contains(_projection.Name) || await ApplyNextBatchAsync(stop).ConfigureAwait(false) == 0)
+                    // An inline projection is written by the appends themselves: its leader only rebuilds it. A batch
+                    // once started is finished on shutdown (drained, not abandoned): stopping is checked between batches.
+                    if (_store.Inline.Contains(_projection.Name) || await ApplyNextBatchAsync(CancellationToken.None).ConfigureAwait(false) == 0)
                     {
                         await _signal.WaitAsync(rebuilding is null ? IdleWait : TimeSpan.FromMilliseconds(100), stop).ConfigureAwait(false);
                     }

@@ -1,0 +1,53 @@
+using System.Net.Http.Headers;
+using CoopLedger.Api.Security;
+using CoopLedger.Testing;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+
+namespace CoopLedger.Resilience.Tests.Harness;
+
+/// <summary>
+/// One database and the service processes running on it, sharing a signing key so that the harness can sign its
+/// clients' tokens. Commands are not rate-limited here: the load is the point.
+/// </summary>
+internal sealed class Deployment(string connectionString) : IDisposable
+{
+    private readonly string _key = TokenSettings.NewKey();
+    private readonly List<ServiceProcess> _instances = [];
+
+    public string ConnectionString => connectionString;
+
+    /// <summary>Starts an instance; its database sessions carry <paramref name="name"/> as application name.</summary>
+    public async Task<ServiceProcess> StartAsync(string name, int port = 0)
+    {
+        var instance = await ServiceProcess.StartAsync(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__CoopLedger"] = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = name }.ConnectionString,
+            ["Authentication__SigningKey"] = _key,
+            ["RateLimiting__WriteBurst"] = "1000000",
+            ["RateLimiting__WritesPerSecond"] = "1000000",
+            ["Logging__LogLevel__Default"] = "Warning",
+        }, port, TestContext.Current.CancellationToken);
+        _instances.Add(instance);
+        return instance;
+    }
+
+    /// <summary>A client of <paramref name="instance"/> holding a token for <paramref name="subject"/> with these roles.</summary>
+    public HttpClient Client(ServiceProcess instance, string subject, params string[] roles)
+    {
+        var issuer = new TokenIssuer(TokenSettings.From(new ConfigurationBuilder()
+            .AddInMemoryCollection([new("Authentication:SigningKey", _key)]).Build()), TimeProvider.System);
+        var client = new HttpClient { BaseAddress = instance.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            issuer.Issue(new TokenRequest(subject, roles.Length == 0 ? [Roles.Officer, Roles.Auditor, Roles.Admin] : roles, [Load.Siren], TimeSpan.FromHours(2))));
+        return client;
+    }
+
+    public void Dispose()
+    {
+        foreach (var instance in _instances)
+        {
+            instance.Dispose();
+        }
+    }
+}
