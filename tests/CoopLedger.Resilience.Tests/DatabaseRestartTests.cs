@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using CoopLedger.Resilience.Tests.Harness;
+using CoopLedger.Testing;
+
+namespace CoopLedger.Resilience.Tests;
+
+/// <summary>PostgreSQL restarted under load, the API left running (its own cluster: the restart cuts every session).</summary>
+public sealed class DatabaseRestartTests(PostgresCluster cluster) : IClassFixture<PostgresCluster>
+{
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(3);
+
+    [Fact]
+    public async Task During_the_outage_the_API_answers_503_with_Retry_After_and_after_it_recovers_by_itself()
+    {
+        using var deployment = new Deployment(await cluster.CreateDatabaseAsync("restart", TestContext.Current.CancellationToken));
+        var service = await deployment.StartAsync("api");
+        var subjects = Enumerable.Range(0, Scale.Clients).Select(i => $"officer-{i}").ToList();
+        var load = new Load([.. subjects.Select(s => deployment.Client(service, s))], subjects,
+            await Load.SeedAsync(deployment.Client(service, "seeder"), 20));
+        using var probe = new HttpClient { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        var readiness = new ConcurrentQueue<(TimeSpan At, HttpStatusCode? Status)>();
+        var clock = Stopwatch.StartNew();
+        using var stop = new CancellationTokenSource();
+        var running = load.RunAsync(stop.Token);
+        var probing = ProbeReadinessAsync(probe, readiness, clock, stop.Token);
+
+        for (var round = 1; round <= Scale.Rounds; round++)
+        {
+            await Task.Delay(Scale.Load / 2, TestContext.Current.CancellationToken);
+            var down = clock.Elapsed;
+            await cluster.Server.RestartAsync(Outage, TestContext.Current.CancellationToken);
+            Report.Line($"round {round}: PostgreSQL stopped at {down.TotalSeconds:F1} s, back at {clock.Elapsed.TotalSeconds:F1} s");
+        }
+
+        var afterwards = load.Outcomes.Count;
+        await Task.Delay(Scale.Load, TestContext.Current.CancellationToken);
+        await stop.CancelAsync();
+        await Task.WhenAll(running, probing);
+
+        var outcomes = load.Outcomes.ToList();
+        var errors = outcomes.Where(o => o.Status is not null && !o.Acknowledged).ToList();
+        Assert.All(errors, o => Assert.True(o.Status == 503 && o.RetryAfter && o.MediaType == "application/problem+json",
+            $"{o.Status} {o.MediaType} retry-after={o.RetryAfter}: {o.Failure}"));
+        Assert.DoesNotContain(outcomes, o => o.Status is null);
+        Assert.True(outcomes.Max(o => o.Took) < TimeSpan.FromSeconds(30), $"a request took {outcomes.Max(o => o.Took)}");
+        Assert.Contains(outcomes.Skip(afterwards), o => o.Acknowledged);
+        Assert.NotEmpty(errors);
+        Assert.Contains(readiness, r => r.Status == HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(HttpStatusCode.OK, readiness.Last().Status);
+        Report.Line($"{outcomes.Count} commands: {outcomes.Count(o => o.Acknowledged)} acknowledged, {errors.Count} answered 503 with Retry-After "
+            + $"(problem details), none 500, none unanswered; slowest answer {outcomes.Max(o => o.Took).TotalMilliseconds:F0} ms");
+        var red = readiness.Where(r => r.Status != HttpStatusCode.OK).ToList();
+        Report.Line($"/health/ready: {red.Count} of {readiness.Count} probes not ready, from {red.First().At.TotalSeconds:F1} s to {red.Last().At.TotalSeconds:F1} s; ready again after");
+        Report.Line(await LedgerChecks.VerifyAsync(deployment.ConnectionString, outcomes));
+        await ProjectionChecks.CaughtUpAsync(deployment.Client(service, "operator"), TimeSpan.FromSeconds(60));
+        Assert.False(service.HasExited);
+        Report.Line("the projection daemons resumed and caught up on their own; the API process was never restarted");
+        Report.Line(await ProjectionChecks.EqualToRebuildAsync(deployment.Client(service, "operator"), deployment.ConnectionString));
+    }
+
+    private static async Task ProbeReadinessAsync(HttpClient probe, ConcurrentQueue<(TimeSpan, HttpStatusCode?)> readiness, Stopwatch clock, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                readiness.Enqueue((clock.Elapsed, (await probe.GetAsync(new Uri("/health/ready", UriKind.Relative), CancellationToken.None)).StatusCode));
+            }
+            catch (HttpRequestException)
+            {
+                readiness.Enqueue((clock.Elapsed, null));
+            }
+
+            await Task.Delay(100, CancellationToken.None);
+        }
+    }
+}
