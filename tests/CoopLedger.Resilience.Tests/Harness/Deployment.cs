@@ -10,19 +10,21 @@ namespace CoopLedger.Resilience.Tests.Harness;
 /// One database and the service processes running on it, sharing a signing key so that the harness can sign its
 /// clients' tokens. Commands are not rate-limited here: the load is the point.
 /// </summary>
-internal sealed class Deployment(string connectionString) : IDisposable
+internal sealed class Deployment(string? connectionString, string? embeddedDataDirectory = null) : IDisposable
 {
     private readonly string _key = TokenSettings.NewKey();
     private readonly List<ServiceProcess> _instances = [];
 
-    public string ConnectionString => connectionString;
+    /// <summary>The configured database; none when the service runs its embedded cluster in <c>embeddedDataDirectory</c>.</summary>
+    public string ConnectionString => connectionString ?? throw new InvalidOperationException("The service runs its own embedded cluster.");
 
     /// <summary>Starts an instance; its database sessions carry <paramref name="name"/> as application name.</summary>
     public async Task<ServiceProcess> StartAsync(string name, int port = 0)
     {
         var instance = await ServiceProcess.StartAsync(new Dictionary<string, string?>
         {
-            ["ConnectionStrings__CoopLedger"] = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = name }.ConnectionString,
+            ["ConnectionStrings__CoopLedger"] = connectionString is null ? null : new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = name }.ConnectionString,
+            ["EmbeddedPostgres__DataDirectory"] = embeddedDataDirectory,
             ["Authentication__SigningKey"] = _key,
             ["RateLimiting__WriteBurst"] = "1000000",
             ["RateLimiting__WritesPerSecond"] = "1000000",
