@@ -53,7 +53,7 @@ public sealed class DatabaseRestartTests(PostgresCluster cluster) : IClassFixtur
             + $"(problem details), none 500, none unanswered; slowest answer {outcomes.Max(o => o.Took).TotalMilliseconds:F0} ms");
         var red = readiness.Where(r => r.Status != HttpStatusCode.OK).ToList();
         Report.Line($"/health/ready: {red.Count} of {readiness.Count} probes not ready, from {red.First().At.TotalSeconds:F1} s to {red.Last().At.TotalSeconds:F1} s; ready again after");
-        Report.Line(await LedgerChecks.VerifyAsync(deployment.ConnectionString, outcomes));
+        Report.Line((await LedgerChecks.VerifyAsync(deployment.ConnectionString, outcomes)).Summary);
         await ProjectionChecks.CaughtUpAsync(deployment.Client(service, "operator"), TimeSpan.FromSeconds(60));
         Assert.False(service.HasExited);
         Report.Line("the projection daemons resumed and caught up on their own; the API process was never restarted");

@@ -36,7 +36,7 @@ public sealed class SigkillTests(PostgresCluster cluster) : IClassFixture<Postgr
         }
 
         Assert.DoesNotContain(load.Outcomes, o => o.Status >= 500);
-        Report.Line(await LedgerChecks.VerifyAsync(deployment.ConnectionString, load.Outcomes));
+        Report.Line((await LedgerChecks.VerifyAsync(deployment.ConnectionString, load.Outcomes)).Summary);
         Report.Line(await ProjectionChecks.EqualToRebuildAsync(deployment.Client(service, "operator"), deployment.ConnectionString));
     }
 }

@@ -9,7 +9,7 @@ internal static class LedgerChecks
     /// Every acknowledged command's event is in the ledger exactly once, at the version it was answered with;
     /// a command answered with an error wrote nothing; one never answered wrote at most once; versions are 1..n.
     /// </summary>
-    public static async Task<string> VerifyAsync(string connectionString, IReadOnlyCollection<Outcome> outcomes)
+    public static async Task<LedgerVerdict> VerifyAsync(string connectionString, IReadOnlyCollection<Outcome> outcomes)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var written = new Dictionary<string, List<(Guid Stream, long Version)>>(StringComparer.Ordinal);
@@ -54,7 +54,14 @@ internal static class LedgerChecks
             """);
         var broken = (long)(await gaps.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
         Assert.Equal(0, broken);
-        return $"{acknowledged} acknowledged commands each in the ledger exactly once at their answered version; {refused} answered with an error wrote nothing; "
-            + $"{unanswered} never answered, {unansweredWritten} of them committed (at most once each); every stream's versions run 1..n with no gap";
+        return new LedgerVerdict(unansweredWritten,
+            $"{acknowledged} acknowledged commands each in the ledger exactly once at their answered version; {refused} answered with an error wrote nothing; "
+            + $"{unanswered} never answered, {unansweredWritten} of them committed (at most once each); every stream's versions run 1..n with no gap");
     }
+}
+
+/// <summary>What the ledger check found: how many commands committed without their client hearing of it, and a summary.</summary>
+internal sealed record LedgerVerdict(int UnansweredButWritten, string Summary)
+{
+    public override string ToString() => Summary;
 }
