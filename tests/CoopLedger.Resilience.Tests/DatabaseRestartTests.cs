@@ -60,6 +60,36 @@ public sealed class DatabaseRestartTests(PostgresCluster cluster) : IClassFixtur
         Report.Line(await ProjectionChecks.EqualToRebuildAsync(deployment.Client(service, "operator"), deployment.ConnectionString));
     }
 
+    [Fact]
+    public async Task A_service_started_while_the_database_is_down_waits_for_it_then_serves()
+    {
+        var connectionString = await cluster.CreateDatabaseAsync("late", TestContext.Current.CancellationToken);
+        await cluster.Server.PauseAsync();
+        var resumed = false;
+        try
+        {
+            using var deployment = new Deployment(connectionString);
+            var starting = deployment.StartAsync("api");
+            await Task.Delay(Outage, TestContext.Current.CancellationToken);
+            Assert.False(starting.IsCompleted, "the service was ready, or gave up, while its database was down");
+
+            await cluster.Server.ResumeAsync(TestContext.Current.CancellationToken);
+            resumed = true;
+            var service = await starting;
+            var seeded = await Load.SeedAsync(deployment.Client(service, "officer"), 1);
+
+            Assert.Contains("Waiting for the database", service.Output, StringComparison.Ordinal);
+            Report.Line($"started with PostgreSQL down: it waited (logging why) instead of exiting, was ready once the database came back, and took a command ({seeded[0]})");
+        }
+        finally
+        {
+            if (!resumed)
+            {
+                await cluster.Server.ResumeAsync(TestContext.Current.CancellationToken);
+            }
+        }
+    }
+
     private static async Task ProbeReadinessAsync(HttpClient probe, ConcurrentQueue<(TimeSpan, HttpStatusCode?)> readiness, Stopwatch clock, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)

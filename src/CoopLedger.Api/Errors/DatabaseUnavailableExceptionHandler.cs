@@ -23,7 +23,8 @@ internal sealed class DatabaseUnavailableExceptionHandler(IProblemDetailsService
             httpContext, StatusCodes.Status503ServiceUnavailable, new ProblemDetails { Title = "The database is unavailable; retry shortly." }, exception);
     }
 
-    private static bool IsUnavailable(Exception exception) => exception switch
+    /// <summary>Whether the exception says the database cannot be reached now (rather than that a statement is wrong).</summary>
+    public static bool IsUnavailable(Exception exception) => exception switch
     {
         NpgsqlException { IsTransient: true } => true,
         NpgsqlException { InnerException: SocketException or TimeoutException } => true,

@@ -116,10 +116,21 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     /// </summary>
     public async Task RestartAsync(TimeSpan pause, CancellationToken cancellationToken = default)
     {
-        await StopServerAsync().ConfigureAwait(false);
+        await PauseAsync().ConfigureAwait(false);
         await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
-        await StartServerAsync(cancellationToken).ConfigureAwait(false);
+        await ResumeAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Stops the server (fast shutdown), keeping the cluster for <see cref="ResumeAsync"/>.</summary>
+    public Task PauseAsync()
+    {
+        // This process's pooled sessions die with the server: don't hand them out again.
+        NpgsqlConnection.ClearAllPools();
+        return StopServerAsync();
+    }
+
+    /// <summary>Starts a paused server again on the same port.</summary>
+    public Task ResumeAsync(CancellationToken cancellationToken = default) => StartServerAsync(cancellationToken);
 
     /// <summary>Stops the server (fast shutdown) and, for a throwaway cluster, deletes its folder.</summary>
     public async ValueTask DisposeAsync()
