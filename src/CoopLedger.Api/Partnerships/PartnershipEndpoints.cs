@@ -12,7 +12,6 @@ using CoopLedger.Api.Partnerships.Partners;
 using CoopLedger.Api.Partnerships.Queries;
 using CoopLedger.Api.Partnerships.Registration;
 using CoopLedger.EventStore.Integrity;
-using CoopLedger.EventStore.Reading;
 
 namespace CoopLedger.Api.Partnerships;
 
@@ -30,7 +29,6 @@ public static class PartnershipEndpoints
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IdempotencyRecords>();
         services.AddSingleton<CommandExecutor>();
-        services.AddSingleton(provider => new StreamCache(provider.GetRequiredService<EventStore.PostgresEventStore>()));
         services.AddSingleton<PartnershipHistory>();
         services.AddSingleton(provider => new StreamVerifier(provider.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         // Enumerations travel by name, as API.md lists them.

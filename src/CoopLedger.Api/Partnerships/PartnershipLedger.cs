@@ -5,6 +5,7 @@ using CoopLedger.Domain.Partnerships;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Aggregates;
 using CoopLedger.EventStore.Events;
+using CoopLedger.EventStore.Reading;
 using CoopLedger.EventStore.GlobalLog;
 using Npgsql;
 
@@ -36,10 +37,14 @@ public static class PartnershipLedger
         services.AddSingleton(provider => new AppendSignal(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton(provider => new PostgresEventStore(
             provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<EventTypeRegistry>(), provider.GetRequiredService<AppendSignal>()));
+        services.AddSingleton(provider => new StreamCache(provider.GetRequiredService<PostgresEventStore>()));
         services.AddSingleton(provider => new AggregateHandler<PartnershipState>(
             provider.GetRequiredService<PostgresEventStore>(), PartnershipEventTypes.StreamType, PartnershipState.Initial,
             (state, recorded) => PartnershipEvolution.Evolve(state, recorded.Data),
-            history => CorrectedHistory.Apply(history, provider.GetRequiredService<EventTypeRegistry>())));
+            history => CorrectedHistory.Apply(history, provider.GetRequiredService<EventTypeRegistry>()))
+        {
+            Cache = provider.GetRequiredService<StreamCache>(),
+        });
         return services;
     }
 }

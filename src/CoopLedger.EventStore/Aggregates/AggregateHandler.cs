@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CoopLedger.EventStore.Appending;
 using CoopLedger.EventStore.Events;
+using CoopLedger.EventStore.Reading;
 using CoopLedger.EventStore.Telemetry;
 using Npgsql;
 
@@ -20,6 +21,12 @@ public sealed class AggregateHandler<TState>(
     PostgresEventStore store, string streamType, TState initial, Func<TState, RecordedEvent, TState> evolve,
     Func<IReadOnlyList<RecordedEvent>, IReadOnlyList<RecordedEvent>>? prepare = null)
 {
+    /// <summary>
+    /// Where histories are read from: a cache reads only the versions it has not seen (on the command's connection,
+    /// after the stream's lock), instead of reading and deserializing the whole stream for every command.
+    /// </summary>
+    public StreamCache? Cache { get; init; }
+
     /// <summary>How many times a command without an expected version is decided again after a conflict.</summary>
     public int MaxAttempts { get; init; } = 5;
 
@@ -72,7 +79,9 @@ public sealed class AggregateHandler<TState>(
             await PostgresEventStore.LockStreamAsync(connection, streamId, cancellationToken).ConfigureAwait(false);
         }
 
-        var history = await store.ReadStreamAsync(connection, streamId, null, cancellationToken).ConfigureAwait(false);
+        var history = Cache is null
+            ? await store.ReadStreamAsync(connection, streamId, null, cancellationToken).ConfigureAwait(false)
+            : await Cache.ReadAsync(connection, streamId, cancellationToken).ConfigureAwait(false);
         var loadedVersion = history.Count == 0 ? 0 : history[^1].Version;
         if (expectedVersion is long expected && expected != loadedVersion)
         {

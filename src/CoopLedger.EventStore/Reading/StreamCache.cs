@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using CoopLedger.EventStore.Events;
+using Npgsql;
 
 namespace CoopLedger.EventStore.Reading;
 
@@ -10,8 +11,8 @@ namespace CoopLedger.EventStore.Reading;
 /// deserializing the whole stream again. Bounded by a number of events; the least recently read streams go first.
 /// </summary>
 /// <remarks>
-/// For queries that fold history (as of a date, as known at an instant). Integrity checks and exports read the
-/// database itself, so a row edited behind the store's back is still caught there.
+/// For commands and queries that fold history (as of a date, as known at an instant). Integrity checks and exports
+/// read the database itself, so a row edited behind the store's back is still caught there.
 /// </remarks>
 public sealed class StreamCache(PostgresEventStore store, int capacity = 500_000)
 {
@@ -23,11 +24,22 @@ public sealed class StreamCache(PostgresEventStore store, int capacity = 500_000
     public long Count => Interlocked.Read(ref _cachedEvents);
 
     /// <summary>Every event of the stream, in version order (empty when there is no such stream).</summary>
-    public async Task<IReadOnlyList<RecordedEvent>> ReadAsync(Guid streamId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<RecordedEvent>> ReadAsync(Guid streamId, CancellationToken cancellationToken) =>
+        ReadAsync((options, cancel) => store.ReadStreamAsync(streamId, options, cancel), streamId, cancellationToken);
+
+    /// <summary>
+    /// Every event of the stream as the caller's connection (and transaction) sees it: a command reads the history it
+    /// decides on this way, after taking the stream's lock.
+    /// </summary>
+    public Task<IReadOnlyList<RecordedEvent>> ReadAsync(NpgsqlConnection connection, Guid streamId, CancellationToken cancellationToken) =>
+        ReadAsync((options, cancel) => store.ReadStreamAsync(connection, streamId, options, cancel), streamId, cancellationToken);
+
+    private async Task<IReadOnlyList<RecordedEvent>> ReadAsync(
+        Func<StreamReadOptions, CancellationToken, Task<IReadOnlyList<RecordedEvent>>> read, Guid streamId, CancellationToken cancellationToken)
     {
         var cached = _entries.TryGetValue(streamId, out var entry) ? entry.Events : [];
         var after = cached.IsEmpty ? 0 : cached[^1].Version;
-        var newer = await store.ReadStreamAsync(streamId, new StreamReadOptions { AfterVersion = after }, cancellationToken).ConfigureAwait(false);
+        var newer = await read(new StreamReadOptions { AfterVersion = after }, cancellationToken).ConfigureAwait(false);
         var events = newer.Count == 0 ? cached : cached.AddRange(newer);
         if (events.IsEmpty)
         {

@@ -1,6 +1,7 @@
 using CoopLedger.EventStore.Aggregates;
 using CoopLedger.EventStore.Appending;
 using CoopLedger.EventStore.Events;
+using CoopLedger.EventStore.Reading;
 using CoopLedger.Testing;
 
 namespace CoopLedger.EventStore.Tests.Aggregates;
@@ -48,5 +49,23 @@ public sealed class AggregateHandlerTests(TestDatabase database) : StoreTestBase
             (_, _) => throw new InvalidOperationException("refused"), TestEvents.By("alice"), Cancel));
 
         Assert.Equal(1, await CountEventsAsync(stream));
+    }
+
+    [Fact]
+    public async Task With_a_stream_cache_the_decision_still_sees_events_appended_by_other_writers()
+    {
+        var stream = Guid.NewGuid();
+        var handler = new AggregateHandler<IReadOnlyList<string>>(Store, TestEvents.StreamType, [],
+            (names, e) => e.Data is Renamed renamed ? [.. names, renamed.Name] : names) { Cache = new StreamCache(Store) };
+        await AppendAsync(stream, ExpectedVersion.NoStream, new NewEvent(new Renamed("Monastir")));
+        await handler.HandleAsync(stream, null, (_, _) => [new NewEvent(new Renamed("Sousse"))], TestEvents.By("alice"), Cancel);
+
+        // Written behind the handler's back (another instance): the cache must not hide it.
+        await AppendAsync(stream, ExpectedVersion.Exactly(2), new NewEvent(new Renamed("Mahdia")));
+        var handled = await handler.HandleAsync(stream, expectedVersion: 3,
+            (names, _) => [new NewEvent(new Renamed(string.Join("+", names)))], TestEvents.By("alice"), Cancel);
+
+        Assert.Equal(["Monastir", "Sousse", "Mahdia"], handled.StateBefore);
+        Assert.Equal(new Renamed("Monastir+Sousse+Mahdia"), (await Store.ReadStreamAsync(stream, null, Cancel))[^1].Data);
     }
 }
