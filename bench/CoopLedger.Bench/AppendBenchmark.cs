@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using CoopLedger.EventStore;
@@ -39,27 +38,31 @@ internal sealed class AppendBenchmark(NpgsqlDataSource dataSource, TimeSpan dura
         }
     }
 
+    /// <summary>
+    /// One-event store appends at a concurrency, as in the table above: the baseline the HTTP benchmark divides its
+    /// command throughput by (a command appends one event, and does everything else besides).
+    /// </summary>
+    public Task<(double EventsPerSecond, LatencyRecorder Latency)> MeasureStoreAppendsAsync(int clients, TimeSpan warmUp) =>
+        MeasureAsync(clients, 1, StoreAppendAsync, warmUp);
+
     private async Task<(double EventsPerSecond, LatencyRecorder Latency)> MeasureAsync(
-        int clients, int batch, Func<Guid, long, int, Task> appendOnce)
+        int clients, int batch, Func<Guid, long, int, Task> appendOnce, TimeSpan warmUp = default)
     {
         // Warm the pool and the plans, then measure.
         await appendOnce(Guid.NewGuid(), 0, batch);
-        var latency = new LatencyRecorder();
-        var events = 0L;
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        var result = await ClosedLoop.RunAsync(clients, warmUp, duration, _ =>
         {
             // Each client writes its own stream, as officers mostly do, so the figures measure the store and not lock waits.
             var stream = Guid.NewGuid();
-            for (long version = 0; clock.Elapsed < duration; version += batch)
+            var version = 0L;
+            return async _ =>
             {
-                var started = Stopwatch.GetTimestamp();
                 await appendOnce(stream, version, batch);
-                latency.Record(started);
-                Interlocked.Add(ref events, batch);
-            }
-        })));
-        return (events / clock.Elapsed.TotalSeconds, latency);
+                version += batch;
+                return batch;
+            };
+        });
+        return (result.PerSecond, result.Latency);
     }
 
     private Task StoreAppendAsync(Guid stream, long version, int batch) =>

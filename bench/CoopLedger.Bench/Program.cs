@@ -1,4 +1,5 @@
 using CoopLedger.Bench;
+using CoopLedger.Bench.Http;
 using CoopLedger.Bench.Projections;
 using CoopLedger.Projections;
 using CoopLedger.EventStore;
@@ -6,7 +7,8 @@ using CoopLedger.EventStore.Hosting;
 using CoopLedger.EventStore.Schema;
 using Npgsql;
 
-// Usage: dotnet run -c Release --project bench/CoopLedger.Bench -- [append|projections|state-queries] [--seconds N] [--connection "..."]
+// Usage: dotnet run -c Release --project bench/CoopLedger.Bench -- [append|projections|state-queries|http] [--seconds N] [--connection "..."]
+//        http: the service under 1, 8, 32 and 128 closed-loop clients, commands then reads, --seconds per level (exit 1 on any non-2xx answer)
 //        projections: [--events 1000000] [--partnerships 10000] (reuses the log when the database already holds it)
 //        --data DIR: keep the embedded cluster in DIR between runs; --no-queries: rebuilds only
 // Without --connection it starts a throwaway cluster with PostgreSQL's default durability (fsync on,
@@ -26,7 +28,12 @@ await new SchemaMigrator(dataSource, LedgerMigrations.All).MigrateAsync(Cancella
 Console.WriteLine(Machine.Describe());
 Console.WriteLine($"PostgreSQL: {await Machine.PostgresSettingsAsync(dataSource)}");
 Console.WriteLine();
-if (args.Contains("state-queries"))
+var valid = true;
+if (args.Contains("http"))
+{
+    valid = await new HttpLoadBenchmark(dataSource, connectionString, TimeSpan.FromSeconds(seconds)).RunAsync(Console.Out);
+}
+else if (args.Contains("state-queries"))
 {
     await new SchemaMigrator(dataSource, ReadModelMigrations.All).MigrateAsync(CancellationToken.None);
     await new CoopLedger.Bench.TimeTravel.StateQueryLatency(dataSource, connectionString).RunAsync(Console.Out);
@@ -43,7 +50,7 @@ else
     await new AppendBenchmark(dataSource, TimeSpan.FromSeconds(seconds)).RunAsync(Console.Out);
 }
 
-return 0;
+return valid ? 0 : 1;
 
 string? ArgValue(string name)
 {

@@ -15,11 +15,16 @@ internal sealed class ServiceProcess : IDisposable
 {
     private readonly Process _process;
 
-    private ServiceProcess(Process process, HttpClient http) => (_process, Http) = (process, http);
+    private ServiceProcess(Process process, HttpClient http, TokenIssuer tokens) => (_process, Http, Tokens) = (process, http, tokens);
 
     public HttpClient Http { get; }
 
-    public static async Task<ServiceProcess> StartAsync(string connectionString)
+    /// <summary>Signs tokens with this run's key, for benchmarks that act as several clients (officers, dashboards).</summary>
+    public TokenIssuer Tokens { get; }
+
+    /// <param name="connectionString">The benchmark's database.</param>
+    /// <param name="environment">Further settings (<c>Section__Key</c>), e.g. rate limits raised for a load benchmark.</param>
+    public static async Task<ServiceProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreePort();
         // A key of this run's own, so that the benchmark can sign its clients' tokens.
@@ -37,6 +42,11 @@ internal sealed class ServiceProcess : IDisposable
                 ["Authentication__SigningKey"] = signingKey,
             },
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the service");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine(e.Data); } };
@@ -49,7 +59,7 @@ internal sealed class ServiceProcess : IDisposable
         // The benchmark reads as a dashboard and an auditor would; status is open to both.
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
             issuer.Issue(new TokenRequest("bench", [Roles.Dashboard, Roles.Auditor], [], TimeSpan.FromHours(12))));
-        var service = new ServiceProcess(process, http);
+        var service = new ServiceProcess(process, http, issuer);
         await service.ReadyAsync();
         await service.CaughtUpAsync();
         return service;

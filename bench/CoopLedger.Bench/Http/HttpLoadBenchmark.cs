@@ -1,0 +1,91 @@
+using System.Net.Http.Headers;
+using CoopLedger.Api.Security;
+using Npgsql;
+
+namespace CoopLedger.Bench.Http;
+
+/// <summary>
+/// Issue 8: the service under concurrent HTTP load, in its own process over the benchmark's database. Command
+/// throughput and p50/p99 at 1, 8, 32 and 128 closed-loop clients, then reads at the same levels; then, with the
+/// service stopped (so that the two never share the CPU), the store's one-event appends on the same database at the
+/// same concurrency and duration, the baseline of the commands/s ÷ store appends/s ratio.
+/// </summary>
+internal sealed class HttpLoadBenchmark(NpgsqlDataSource dataSource, string connectionString, TimeSpan duration)
+{
+    private const int PoolPartnerships = 200;
+
+    /// <summary>Commands are limited per token (100 burst, 50/s by default): here the service itself is measured, not its limiter.</summary>
+    private const string Unlimited = "1000000";
+
+    private static readonly int[] Concurrencies = [1, 8, 32, 128];
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
+
+    /// <summary>Runs every level and prints the tables; false when any answer was not a 2xx (the figures are then not valid).</summary>
+    public async Task<bool> RunAsync(TextWriter output)
+    {
+        var (serviceConnection, poolSize, maxConnections) = await ServiceConnectionAsync();
+        output.WriteLine($"HTTP load, closed loop (each client sends its next request when the previous one has answered): {WarmUp.TotalSeconds:F0} s warm-up "
+            + $"+ {duration.TotalSeconds:F0} s per level; the service in its own process over this database; client, service and PostgreSQL share this machine.");
+        output.WriteLine($"Rate limit raised for this run: RateLimiting__WriteBurst={Unlimited}, RateLimiting__WritesPerSecond={Unlimited} (default 100 burst, 50/s per token).");
+        output.WriteLine($"Service pools: Max Pool Size={poolSize} for each of its two data sources (ledger, reports); store baseline: the benchmark's pool, "
+            + $"Max Pool Size={new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxPoolSize}; PostgreSQL max_connections={maxConnections}.");
+
+        List<HttpLevelResult> commands = [], reads = [];
+        using (var service = await ServiceProcess.StartAsync(serviceConnection, new Dictionary<string, string>
+        {
+            ["RateLimiting__WriteBurst"] = Unlimited,
+            ["RateLimiting__WritesPerSecond"] = Unlimited,
+        }))
+        using (var http = new LoadClient(service.Http.BaseAddress!, Concurrencies.Max()))
+        {
+            var officers = Tokens(service.Tokens, "bench-officer", [Roles.Officer], [CommandMix.Siren]);
+            var readers = Tokens(service.Tokens, "bench-reader", [Roles.Auditor, Roles.Dashboard], []);
+            var pool = await PartnershipPool.SeedAsync(http, officers[0], PoolPartnerships);
+            output.WriteLine($"Pool: {pool.Count} partnerships registered through the API, one challenge each; one officer token (siren {CommandMix.Siren}) per client for commands, "
+                + "one auditor+dashboard token per client for reads.");
+            await RunLevelsAsync(service, http, new CommandMix(pool), officers, commands, "commands");
+            await RunLevelsAsync(service, http, new ReadMix(pool), readers, reads, "reads");
+        }
+
+        var store = new AppendBenchmark(dataSource, duration);
+        var appends = new List<double>();
+        foreach (var clients in Concurrencies)
+        {
+            appends.Add((await store.MeasureStoreAppendsAsync(clients, WarmUp)).EventsPerSecond);
+            Console.Error.WriteLine($"store appends, {clients} clients: {appends[^1]:F0}/s");
+        }
+
+        HttpLoadReport.Print(output, commands, reads, appends);
+        return HttpLoadReport.PrintFailures(output, [.. commands.Select(l => ("commands", l)), .. reads.Select(l => ("reads", l))]);
+    }
+
+    private async Task RunLevelsAsync(
+        ServiceProcess service, LoadClient http, ILoadMix mix, IReadOnlyList<AuthenticationHeaderValue> tokens, List<HttpLevelResult> results, string name)
+    {
+        foreach (var clients in Concurrencies)
+        {
+            // The projections first apply the previous level's writes: that work belongs to it, not to this level.
+            await service.CaughtUpAsync();
+            results.Add(await HttpLevel.RunAsync(http, mix, tokens, clients, WarmUp, duration));
+            Console.Error.WriteLine($"{name}, {clients} clients: {results[^1].Load.PerSecond:F0}/s ({results[^1].Statuses})");
+        }
+    }
+
+    /// <summary>A token per client, with a subject of its own: the service limits and records commands per subject.</summary>
+    private static AuthenticationHeaderValue[] Tokens(TokenIssuer issuer, string subject, string[] roles, string[] sirens) =>
+        [.. Enumerable.Range(0, Concurrencies.Max()).Select(i =>
+            new AuthenticationHeaderValue("Bearer", issuer.Issue(new TokenRequest($"{subject}-{i}", roles, sirens, TimeSpan.FromHours(12)))))];
+
+    /// <summary>
+    /// The service opens two pools (ledger and reports) from the one connection string it is given. At the
+    /// benchmark's own 64 each, 128 clients could ask PostgreSQL for more connections than max_connections (100 by
+    /// default) and fail with "too many clients"; half of what is left after some headroom each keeps within it.
+    /// </summary>
+    private async Task<(string ConnectionString, int PoolSize, int MaxConnections)> ServiceConnectionAsync()
+    {
+        await using var command = dataSource.CreateCommand("SELECT current_setting('max_connections')::int");
+        var maxConnections = (int)(await command.ExecuteScalarAsync())!;
+        var poolSize = Math.Clamp((maxConnections - 20) / 2, 4, 64);
+        return (new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = poolSize }.ConnectionString, poolSize, maxConnections);
+    }
+}
