@@ -30,7 +30,7 @@ public static class ActivePartnershipsReport
             await using var command = dataSource.CreateCommand($"""
                 SELECT DISTINCT ON (p.partnership_id) p.partnership_id, p.title, p.countries, c.convention_id
                 FROM active_partnerships.convention_periods c
-                JOIN active_partnerships.partnerships p ON p.partnership_id = c.partnership_id AND {ReportTime.Matches("p", 1, 2)}
+                JOIN active_partnerships.partnerships p ON p.partnership_id = c.partnership_id AND {ReportTime.MatchesByKey("p", 1, 2)}
                 WHERE {ReportTime.Matches("c", 1, 2)}
                   AND NOT p.cancelled AND NOT p.suspended AND (p.terminated_on IS NULL OR p.terminated_on > $1::date)
                 ORDER BY p.partnership_id, lower(c.validity) DESC

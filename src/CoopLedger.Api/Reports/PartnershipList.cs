@@ -47,7 +47,7 @@ public static class PartnershipList
                         WHEN p.cancelled THEN 'Cancelled'
                         WHEN p.terminated_on <= $1 THEN 'Terminated'
                         WHEN p.suspended THEN 'Suspended'
-                        WHEN EXISTS (SELECT 1 FROM active_partnerships.convention_periods c WHERE c.partnership_id = p.partnership_id AND {ReportTime.Matches("c", 1, 8)}) THEN 'Active'
+                        WHEN EXISTS (SELECT 1 FROM active_partnerships.convention_periods c WHERE c.partnership_id = p.partnership_id AND {ReportTime.MatchesByKey("c", 1, 8)}) THEN 'Active'
                         WHEN EXISTS (SELECT 1 FROM active_partnerships.convention_periods c WHERE c.partnership_id = p.partnership_id AND lower(c.validity) <= $1 AND c.known @> $8) THEN 'Lapsed'
                         ELSE 'Registered' END AS status
                     FROM active_partnerships.partnerships p
