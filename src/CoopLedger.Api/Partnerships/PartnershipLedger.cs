@@ -2,6 +2,7 @@ using CoopLedger.Projections.History;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CoopLedger.Domain.Partnerships;
+using CoopLedger.Domain.Partnerships.Corrections;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Aggregates;
 using CoopLedger.EventStore.Events;
@@ -44,6 +45,7 @@ public static class PartnershipLedger
             history => CorrectedHistory.Apply(history, provider.GetRequiredService<EventTypeRegistry>()))
         {
             Cache = provider.GetRequiredService<StreamCache>(),
+            RewritesHistory = recorded => recorded.Data is CorrectionRecorded,
         });
         return services;
     }

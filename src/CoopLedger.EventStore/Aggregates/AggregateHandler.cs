@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using CoopLedger.EventStore.Appending;
 using CoopLedger.EventStore.Events;
@@ -21,11 +22,23 @@ public sealed class AggregateHandler<TState>(
     PostgresEventStore store, string streamType, TState initial, Func<TState, RecordedEvent, TState> evolve,
     Func<IReadOnlyList<RecordedEvent>, IReadOnlyList<RecordedEvent>>? prepare = null)
 {
+    private readonly ConcurrentDictionary<Guid, (long Version, TState State)> _states = new();
+
     /// <summary>
     /// Where histories are read from: a cache reads only the versions it has not seen (on the command's connection,
-    /// after the stream's lock), instead of reading and deserializing the whole stream for every command.
+    /// after the stream's lock), instead of reading and deserializing the whole stream for every command; with it,
+    /// the handler also keeps each stream's folded state, so a command folds only the events since.
     /// </summary>
     public StreamCache? Cache { get; init; }
+
+    /// <summary>
+    /// Which events change how the history before them reads (e.g. a correction): after one, the state is folded
+    /// again from the start. Without it, a handler with a <see cref="Cache"/> and a <c>prepare</c> step always refolds.
+    /// </summary>
+    public Func<RecordedEvent, bool>? RewritesHistory { get; init; }
+
+    /// <summary>How many folded states a handler with a <see cref="Cache"/> keeps (one per stream, at its last version).</summary>
+    public int MaxStates { get; init; } = 50_000;
 
     /// <summary>How many times a command without an expected version is decided again after a conflict.</summary>
     public int MaxAttempts { get; init; } = 5;
@@ -65,6 +78,40 @@ public sealed class AggregateHandler<TState>(
     /// <summary>Folds a stream's events into the state.</summary>
     public TState Fold(IReadOnlyList<RecordedEvent> events) => (prepare?.Invoke(events) ?? events).Aggregate(initial, evolve);
 
+    /// <summary>
+    /// The state after <paramref name="history"/>: from the state kept at an earlier version plus the events since,
+    /// when none of them rewrites history; else folded from the start. Folding every command's whole stream made
+    /// a command's cost grow with its partnership's history.
+    /// </summary>
+    private TState FoldStream(Guid streamId, IReadOnlyList<RecordedEvent> history)
+    {
+        if (Cache is null)
+        {
+            return Fold(history);
+        }
+
+        var version = history.Count == 0 ? 0 : history[^1].Version;
+        var incremental = prepare is null || RewritesHistory is not null;
+        TState state;
+        if (incremental && _states.TryGetValue(streamId, out var kept) && kept.Version <= version && history.Count == version
+            && !history.Skip((int)kept.Version).Any(e => RewritesHistory?.Invoke(e) == true))
+        {
+            state = history.Skip((int)kept.Version).Aggregate(kept.State, evolve);
+        }
+        else
+        {
+            state = Fold(history);
+        }
+
+        if (_states.Count >= MaxStates)
+        {
+            _states.Clear();
+        }
+
+        _states[streamId] = (version, state);
+        return state;
+    }
+
     private async Task<HandledCommand<TState>> HandleOnceAsync(
         Guid streamId, long? expectedVersion, Func<TState, long, IReadOnlyList<NewEvent>> decide, AppendMetadata metadata,
         Func<NpgsqlConnection, HandledCommand<TState>, CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
@@ -88,7 +135,7 @@ public sealed class AggregateHandler<TState>(
             throw new StreamVersionConflictException(streamId, ExpectedVersion.Exactly(expected), loadedVersion);
         }
 
-        var state = Fold(history);
+        var state = FoldStream(streamId, history);
         var events = decide(state, loadedVersion);
         var append = events.Count == 0
             ? new AppendResult(streamId, loadedVersion, history.Count == 0 ? 0 : history[^1].Position, false)
