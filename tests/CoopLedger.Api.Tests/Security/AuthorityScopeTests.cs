@@ -74,6 +74,38 @@ public sealed class AuthorityScopeTests(ApiFactory api) : IClassFixture<ApiFacto
         await Problems.ReadAsync(response, HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task A_correction_cannot_hand_the_partnership_to_another_authority_nor_lock_one_out()
+    {
+        var partnership = await RegisterAsync(Officer(SaintEtienne), SaintEtienne);
+        var registration = (await new ApiClient(api.CreateClient()).GetAsync($"{partnership}/history")).GetProperty("events")[0].GetProperty("eventId").GetString();
+        var before = await api.CountEventsAsync();
+
+        foreach (var authorities in new object[] { new[] { new { siren = Region, name = "Région", kind = "Region" } },
+            new[] { new { siren = SaintEtienne, name = "S", kind = "Commune" }, new { siren = Region, name = "R", kind = "Region" } } })
+        {
+            var response = await Officer(SaintEtienne).PostAsJsonAsync(new Uri($"{partnership}/corrections", UriKind.Relative),
+                new { correctsEventId = registration, changes = new { frenchAuthorities = authorities }, reason = "saisie" }, Cancel);
+            var problem = await Problems.ReadAsync(response, HttpStatusCode.Conflict);
+            Assert.Equal("authorities-by-partners", problem.GetProperty("code").GetString());
+        }
+
+        Assert.Equal(before, await api.CountEventsAsync());
+    }
+
+    [Fact]
+    public async Task An_outsider_correcting_learns_nothing_about_the_stream_and_writes_nothing()
+    {
+        var partnership = await RegisterAsync(Officer(SaintEtienne), SaintEtienne);
+        var before = await api.CountEventsAsync();
+
+        var response = await Officer(Region).PostAsJsonAsync(new Uri($"{partnership}/corrections", UriKind.Relative),
+            new { correctsEventId = Guid.NewGuid(), changes = new { title = "x" }, reason = "x" }, Cancel);
+
+        await Problems.ReadAsync(response, HttpStatusCode.Forbidden);
+        Assert.Equal(before, await api.CountEventsAsync());
+    }
+
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     private HttpClient Officer(string siren) => api.CreateClient(ApiFactory.Holder(Roles.Officer, siren));
