@@ -40,11 +40,13 @@ public static class Policies
     /// <summary>Registers the policies.</summary>
     public static IServiceCollection AddCoopLedgerAuthorization(this IServiceCollection services)
     {
+        // Every holder needs a subject: it becomes the events' actor and keys the rate limit (a client-credentials
+        // token of a provider may lack one).
         var authorization = services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(Claims.Subject).Build());
         foreach (var (policy, roles) in RolesOf)
         {
-            authorization.AddPolicy(policy, builder => builder.RequireRole(roles));
+            authorization.AddPolicy(policy, builder => builder.RequireClaim(Claims.Subject).RequireRole(roles));
         }
 
         return services;

@@ -42,9 +42,18 @@ public sealed record TokenSettings(string Issuer, string Audience, string? Autho
             };
         }
 
+        var keyFile = NonEmpty(section["SigningKeyFile"]);
+        if (NonEmpty(section["SigningKey"]) is null && keyFile is null && NonEmpty(configuration.GetConnectionString("CoopLedger")) is not null)
+        {
+            // A configured database means a deployment: replicas generating keys of their own would refuse each
+            // other's tokens, and a container would lose its key on restart.
+            throw new InvalidOperationException("A configured database needs Authentication:Authority (OpenID Connect) or "
+                + "Authentication:SigningKey (base64 of 32 random bytes, the same on every instance); see docs/SECURITY.md.");
+        }
+
         var key = NonEmpty(section["SigningKey"]) is { } configured
             ? Decode(configured, "Authentication:SigningKey")
-            : LocalKey(NonEmpty(section["SigningKeyFile"]) ?? DefaultKeyFile(configuration));
+            : LocalKey(keyFile ?? DefaultKeyFile(configuration));
         return new TokenSettings(issuer, audience, null, new SymmetricSecurityKey(key))
         {
             RoleClaim = roleClaim,
@@ -59,27 +68,36 @@ public sealed record TokenSettings(string Issuer, string Audience, string? Autho
     private static string DefaultKeyFile(IConfiguration configuration) => Path.Combine(
         NonEmpty(configuration["EmbeddedPostgres:DataDirectory"]) ?? EmbeddedPostgres.DefaultDataDirectory(), "signing-key");
 
-    /// <summary>Reads the key file, or creates it (owner-only) when absent; two instances starting at once agree.</summary>
+    /// <summary>
+    /// Reads the key file, or creates it when absent: written whole to an owner-only temporary file, then moved into
+    /// place without overwriting, so that two processes starting at once agree and a crash never leaves half a key.
+    /// </summary>
     private static byte[] LocalKey(string path)
     {
         if (!File.Exists(path))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            Directory.CreateDirectory(folder);
+            var temporary = Path.Combine(folder, $".signing-key-{Guid.NewGuid():N}");
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var writer = new StreamWriter(new FileStream(temporary, options)))
+            {
+                writer.Write(NewKey());
+            }
+
             try
             {
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-                if (!OperatingSystem.IsWindows())
-                {
-                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                }
-
-                using var created = new FileStream(path, options);
-                using var writer = new StreamWriter(created);
-                writer.Write(NewKey());
+                File.Move(temporary, path, overwrite: false);
             }
             catch (IOException) when (File.Exists(path))
             {
-                // Another instance created it first: use theirs.
+                // Another process put its key in place first: use theirs.
+                File.Delete(temporary);
             }
         }
 

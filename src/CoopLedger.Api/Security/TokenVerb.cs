@@ -28,8 +28,17 @@ public static class TokenVerb
             return 2;
         }
 
-        output.WriteLine(new TokenIssuer(TokenSettings.From(configuration), TimeProvider.System).Issue(request));
-        return 0;
+        try
+        {
+            output.WriteLine(new TokenIssuer(TokenSettings.From(configuration), TimeProvider.System).Issue(request));
+            return 0;
+        }
+        catch (InvalidOperationException unusable)
+        {
+            // No key to sign with (an OpenID Connect authority issues the tokens, or a deployment lacks its key).
+            error.WriteLine(unusable.Message);
+            return 2;
+        }
     }
 
     /// <summary>The token request the arguments describe, or null when they are invalid.</summary>

@@ -58,6 +58,28 @@ public sealed class AuthenticationTests(ApiFactory api) : IClassFixture<ApiFacto
     }
 
     [Fact]
+    public async Task A_valid_token_without_a_subject_is_refused_with_403_not_a_failure()
+    {
+        var key = new SymmetricSecurityKey(Convert.FromBase64String(api.SigningKey));
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "coopledger",
+            Audience = "coopledger-api",
+            Claims = new Dictionary<string, object> { ["role"] = Roles.Officer, ["siren"] = ApiFactory.TestAuthorities[0] },
+            Expires = DateTime.UtcNow.AddHours(1),
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+        });
+        using var client = api.CreateClient(holder: null);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var before = await api.CountEventsAsync();
+
+        var response = await client.PostAsJsonAsync(new Uri("/api/partnerships", UriKind.Relative), Partnerships.ApiClient.Registration(), Cancel);
+
+        await Problems.ReadAsync(response, HttpStatusCode.Forbidden);
+        Assert.Equal(before, await api.CountEventsAsync());
+    }
+
+    [Fact]
     public async Task The_contract_documents_the_bearer_scheme_and_the_roles_of_each_operation()
     {
         var document = await api.CreateClient(holder: null).GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative), Cancel);

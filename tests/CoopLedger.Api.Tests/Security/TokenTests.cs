@@ -112,6 +112,15 @@ public sealed class TokenTests(RotatedKeyApiFactory api) : IClassFixture<Rotated
         Assert.Contains("Authentication:SigningKey", notBase64.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_deployment_with_its_own_database_and_no_key_is_refused_rather_than_given_a_key_of_its_own()
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() => TokenSettings.From(Configuration(("ConnectionStrings:CoopLedger", "Host=db;Database=coopledger"))));
+
+        Assert.Contains("Authentication:SigningKey", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("Authentication:Authority", refused.Message, StringComparison.Ordinal);
+    }
+
     private static IConfiguration Configuration(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
 }
