@@ -107,7 +107,8 @@ public sealed class ServiceProcess : IDisposable
         {
             try
             {
-                if ((await http.GetAsync(new Uri("/health/ready", UriKind.Relative), cancellationToken)).StatusCode == HttpStatusCode.OK)
+                using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
                 }

@@ -39,6 +39,9 @@ public sealed class ProjectionDaemon
     /// <summary>How long to wait for a wake-up before looking again (appends from elsewhere may lack a NOTIFY).</summary>
     public TimeSpan IdleWait { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a batch under way may take to finish once the service is stopping.</summary>
+    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Called after a batch is written and its checkpoint moved, before commit; throwing rolls both back.</summary>
     public Func<IReadOnlyList<RecordedEvent>, Task>? BeforeCommit { get; init; }
 
@@ -51,6 +54,10 @@ public sealed class ProjectionDaemon
     /// <summary>Runs until cancelled: waits for leadership, then keeps the projection up to date, rebuilding it when asked.</summary>
     public async Task RunAsync(CancellationToken stop)
     {
+        // On shutdown a batch already started is given ShutdownGrace to finish (its writes and checkpoint commit
+        // together either way: cutting it loses nothing, it only repeats the work at the next start).
+        using var draining = new CancellationTokenSource();
+        using var stopping = stop.Register(() => draining.CancelAfter(ShutdownGrace));
         while (!stop.IsCancellationRequested)
         {
             using var leading = CancellationTokenSource.CreateLinkedTokenSource(stop);
@@ -80,9 +87,8 @@ public sealed class ProjectionDaemon
                         rebuilding = await RebuildRequestedAsync(stop).ConfigureAwait(false) ? RebuildAsync(leading.Token) : null;
                     }
 
-                    // An inline projection is written by the appends themselves: its leader only rebuilds it. A batch
-                    // once started is finished on shutdown (drained, not abandoned): stopping is checked between batches.
-                    if (_store.Inline.Contains(_projection.Name) || await ApplyNextBatchAsync(CancellationToken.None).ConfigureAwait(false) == 0)
+                    // An inline projection is written by the appends themselves: its leader only rebuilds it.
+                    if (_store.Inline.Contains(_projection.Name) || await ApplyNextBatchAsync(draining.Token).ConfigureAwait(false) == 0)
                     {
                         await _signal.WaitAsync(rebuilding is null ? IdleWait : TimeSpan.FromMilliseconds(100), stop).ConfigureAwait(false);
                     }

@@ -14,6 +14,7 @@ internal sealed class Deployment(string? connectionString, string? embeddedDataD
 {
     private readonly string _key = TokenSettings.NewKey();
     private readonly List<ServiceProcess> _instances = [];
+    private readonly List<HttpClient> _clients = [];
 
     /// <summary>The configured database; none when the service runs its embedded cluster in <c>embeddedDataDirectory</c>.</summary>
     public string ConnectionString => connectionString ?? throw new InvalidOperationException("The service runs its own embedded cluster.");
@@ -42,11 +43,17 @@ internal sealed class Deployment(string? connectionString, string? embeddedDataD
         var client = new HttpClient { BaseAddress = instance.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
             issuer.Issue(new TokenRequest(subject, roles.Length == 0 ? [Roles.Officer, Roles.Auditor, Roles.Admin] : roles, [Load.Siren], TimeSpan.FromHours(2))));
+        _clients.Add(client);
         return client;
     }
 
     public void Dispose()
     {
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+
         foreach (var instance in _instances)
         {
             instance.Dispose();
