@@ -76,13 +76,14 @@ public sealed class TwoInstanceTests(PostgresCluster cluster) : IClassFixture<Po
             var writer = deployment.Client(i % 2 == 0 ? b : a, $"officer-{i}");
             while (DateTime.UtcNow < deadline)
             {
-                var seen = (await reader.GetFromJsonAsync<JsonElement>(new Uri($"/api/partnerships/{partnership}", UriKind.Relative), Cancel)).GetProperty("version").GetInt64();
+                using var read = await reader.GetAsync(new Uri($"/api/partnerships/{partnership}", UriKind.Relative), Cancel);
+                var etag = read.Headers.ETag!.Tag;
                 var key = Guid.NewGuid().ToString();
                 using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/partnerships/{partnership}/challenges", UriKind.Relative))
                 {
                     Content = JsonContent.Create(new { title = $"Défi {key}" }),
                 };
-                request.Headers.TryAddWithoutValidation("If-Match", $"\"{seen}\"");
+                request.Headers.TryAddWithoutValidation("If-Match", etag);
                 request.Headers.Add("Idempotency-Key", key);
                 using var response = await writer.SendAsync(request, Cancel);
                 switch (response.StatusCode)

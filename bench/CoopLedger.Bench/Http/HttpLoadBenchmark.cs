@@ -27,7 +27,7 @@ internal sealed class HttpLoadBenchmark(NpgsqlDataSource dataSource, string conn
         output.WriteLine($"HTTP load, closed loop (each client sends its next request when the previous one has answered): {WarmUp.TotalSeconds:F0} s warm-up "
             + $"+ {duration.TotalSeconds:F0} s per level; the service in its own process over this database; client, service and PostgreSQL share this machine.");
         output.WriteLine($"Rate limit raised for this run: RateLimiting__WriteBurst={Unlimited}, RateLimiting__WritesPerSecond={Unlimited} (default 100 burst, 50/s per token).");
-        output.WriteLine($"Service pools: Max Pool Size={poolSize} for each of its two data sources (ledger, reports); store baseline: the benchmark's pool, "
+        output.WriteLine($"Service pools: Max Pool Size={poolSize} for the ledger, {Math.Max(4, poolSize / 4)} for reports (a quarter, as the service sizes it); store baseline: the benchmark's pool, "
             + $"Max Pool Size={new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxPoolSize}; PostgreSQL max_connections={maxConnections}.");
 
         List<HttpLevelResult> commands = [], reads = [];
@@ -77,15 +77,15 @@ internal sealed class HttpLoadBenchmark(NpgsqlDataSource dataSource, string conn
             new AuthenticationHeaderValue("Bearer", issuer.Issue(new TokenRequest($"{subject}-{i}", roles, sirens, TimeSpan.FromHours(12)))))];
 
     /// <summary>
-    /// The service opens two pools (ledger and reports) from the one connection string it is given. At the
-    /// benchmark's own 64 each, 128 clients could ask PostgreSQL for more connections than max_connections (100 by
-    /// default) and fail with "too many clients"; half of what is left after some headroom each keeps within it.
+    /// The service opens two pools from the one connection string it is given: the ledger's at its Max Pool Size and
+    /// the reports' at a quarter of it. Sized so that both, with some headroom, stay under max_connections (100 by
+    /// default): at 128 clients PostgreSQL would otherwise refuse with "too many clients".
     /// </summary>
     private async Task<(string ConnectionString, int PoolSize, int MaxConnections)> ServiceConnectionAsync()
     {
         await using var command = dataSource.CreateCommand("SELECT current_setting('max_connections')::int");
         var maxConnections = (int)(await command.ExecuteScalarAsync())!;
-        var poolSize = Math.Clamp((maxConnections - 20) / 2, 4, 64);
+        var poolSize = Math.Clamp((maxConnections - 20) * 4 / 5, 4, 64);
         return (new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = poolSize }.ConnectionString, poolSize, maxConnections);
     }
 }

@@ -247,4 +247,21 @@ public sealed class CommandConventionTests(ApiFactory api) : IClassFixture<ApiFa
             : api.CreateClient(new TokenRequest(actor, [Roles.Officer], ApiFactory.TestAuthorities, TimeSpan.FromHours(1)));
         return client.SendAsync(request, Cancel);
     }
+
+    [Fact]
+    public async Task A_partnership_read_carries_its_version_as_ETag_for_the_next_If_Match()
+    {
+        var id = await RegisterAsync();
+        await Post($"/api/partnerships/{id}/challenges", new { title = "Eau" });
+
+        var read = await api.CreateClient().GetAsync(new Uri($"/api/partnerships/{id}", UriKind.Relative), Cancel);
+        var plan = await api.CreateClient().GetAsync(new Uri($"/api/partnerships/{id}/plan", UriKind.Relative), Cancel);
+        var current = await Post($"/api/partnerships/{id}/challenges", new { title = "Culture" }, ifMatch: read.Headers.ETag!.Tag);
+        var stale = await Post($"/api/partnerships/{id}/challenges", new { title = "Sport" }, ifMatch: read.Headers.ETag!.Tag);
+
+        Assert.Equal("\"2\"", read.Headers.ETag.Tag);
+        Assert.Equal(read.Headers.ETag, plan.Headers.ETag);
+        Assert.Equal(HttpStatusCode.OK, current.StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+    }
 }

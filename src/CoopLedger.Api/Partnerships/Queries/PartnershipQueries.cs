@@ -12,7 +12,7 @@ public static class PartnershipQueries
     {
         partnerships.MapGet("/{id:guid}", async (Guid id, DateOnly? asOf, DateTimeOffset? knownAt, PartnershipHistory history, HttpContext http) =>
             await history.LoadAsync(id, asOf, knownAt, http.RequestAborted) is { } loaded
-                ? Results.Ok(Describe(id, loaded))
+                ? Versioned(http, loaded, Describe(id, loaded))
                 : throw new EntityNotFoundException("partnership", id))
             .Produces<PartnershipView>()
             .WithName("GetPartnership").WithSummary("A partnership, its status evaluated at asOf, as known at knownAt")
@@ -20,12 +20,22 @@ public static class PartnershipQueries
 
         partnerships.MapGet("/{id:guid}/plan", async (Guid id, DateOnly? asOf, DateTimeOffset? knownAt, PartnershipHistory history, HttpContext http) =>
             await history.LoadAsync(id, asOf, knownAt, http.RequestAborted) is { } loaded
-                ? Results.Ok(Plan(loaded))
+                ? Versioned(http, loaded, Plan(loaded))
                 : throw new EntityNotFoundException("partnership", id))
             .Produces<PlanView>()
             .WithName("GetPlan").WithSummary("The action plan as it stood at asOf, as known at knownAt")
             .ForPartnershipReaders();
         return partnerships;
+    }
+
+    /// <summary>
+    /// The answer with <c>ETag: "&lt;version&gt;"</c>, the stream version it was read at (as known at <c>knownAt</c>), which a
+    /// client sends back as <c>If-Match</c>: read, decide, write, refused with 412 if anyone wrote meanwhile.
+    /// </summary>
+    private static IResult Versioned<T>(HttpContext http, PartnershipAsOf loaded, T view)
+    {
+        http.Response.Headers.ETag = $"\"{loaded.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)}\"";
+        return Results.Ok(view);
     }
 
     private static PartnershipView Describe(Guid id, PartnershipAsOf loaded)
