@@ -63,6 +63,13 @@ internal static class ProjectionChecks
             }
         }
 
+        foreach (var table in tables)
+        {
+            // Identical rows twice over would mean an append applied twice.
+            await using var twice = dataSource.CreateCommand($"SELECT count(*) FROM (SELECT 1 FROM resilience_live.{table.Replace('.', '_')} t GROUP BY t.* HAVING count(*) > 1) d");
+            lines.Add($"{table}: {(long)(await twice.ExecuteScalarAsync(TestContext.Current.CancellationToken))!} rows present more than once in the live table");
+        }
+
         return string.Join(Environment.NewLine, lines);
     }
 
