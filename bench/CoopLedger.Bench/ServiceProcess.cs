@@ -6,7 +6,6 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Net.Http.Headers;
 using CoopLedger.Api.Security;
-using Microsoft.Extensions.Configuration;
 
 namespace CoopLedger.Bench;
 
@@ -53,9 +52,7 @@ internal sealed class ServiceProcess : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        var settings = TokenSettings.From(new ConfigurationBuilder()
-            .AddInMemoryCollection([new("Authentication:SigningKey", signingKey)]).Build());
-        var issuer = new TokenIssuer(settings, TimeProvider.System);
+        var issuer = new TokenIssuer(TokenSettings.ForSigningKey(signingKey), TimeProvider.System);
         // The benchmark reads as a dashboard and an auditor would; status is open to both.
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
             issuer.Issue(new TokenRequest("bench", [Roles.Dashboard, Roles.Auditor], [], TimeSpan.FromHours(12))));

@@ -17,7 +17,7 @@ namespace CoopLedger.Api.Tests;
 public class ApiFactory(PostgresCluster cluster) : WebApplicationFactory<Program>, IAsyncLifetime
 {
     /// <summary>The SIRENs the default client's officer acts for: those the demo histories and tests register.</summary>
-    public static readonly string[] TestAuthorities = ["214202186", "200053759"];
+    public static readonly string[] TestAuthorities = [.. Demo.SeedDemo.Authorities];
 
     private string _connectionString = "";
 

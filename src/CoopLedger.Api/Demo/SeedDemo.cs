@@ -14,7 +14,7 @@ public static partial class SeedDemo
     public const string Verb = "seed-demo";
 
     /// <summary>The SIRENs of the French authorities of the demo histories (Saint-Étienne, a demo region).</summary>
-    private static readonly string[] DemoAuthorities = ["214202186", "200053759"];
+    public static IReadOnlyList<string> Authorities { get; } = ["214202186", "200053759"];
 
     /// <summary>Seeds and stops.</summary>
     public static async Task RunAsync(WebApplication app)
@@ -25,7 +25,7 @@ public static partial class SeedDemo
         using var http = new HttpClient { BaseAddress = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal)) };
         // An officer of the authorities the demo histories register: the demo goes through the same checks as anyone.
         var token = app.Services.GetRequiredService<TokenIssuer>().Issue(
-            new TokenRequest(Verb, [Roles.Officer], DemoAuthorities, TimeSpan.FromHours(1)));
+            new TokenRequest(Verb, [Roles.Officer], Authorities, TimeSpan.FromHours(1)));
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         var client = new DemoClient(http);
         var monastir = await MonastirHistory.EnterAsync(client, app.Lifetime.ApplicationStopping);

@@ -9,18 +9,12 @@ namespace CoopLedger.Api.Security;
 /// </summary>
 public static class AuthorityScope
 {
-    /// <summary>The SIRENs the caller acts for.</summary>
-    public static IReadOnlySet<string> Sirens(this ClaimsPrincipal caller)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        return caller.FindAll(Claims.Siren).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
-    }
-
     /// <summary>Refuses (403) a caller none of whose authorities takes part in <paramref name="partnership"/>.</summary>
     public static void RequireWriteAccess(this ClaimsPrincipal caller, PartnershipState partnership)
     {
+        ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(partnership);
-        var sirens = caller.Sirens();
+        var sirens = caller.FindAll(Claims.Siren).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
         if (!partnership.FrenchAuthoritySirens.Any(sirens.Contains))
         {
             throw new OutOfScopeException(partnership.Registration?.PartnershipId);

@@ -62,6 +62,13 @@ public sealed record TokenSettings(string Issuer, string Audience, string? Autho
         };
     }
 
+    /// <summary>
+    /// The settings of a service configured with <c>Authentication:SigningKey</c> = <paramref name="signingKey"/> and
+    /// nothing else: what a process that starts the service with that key signs its tokens with.
+    /// </summary>
+    public static TokenSettings ForSigningKey(string signingKey) =>
+        From(new ConfigurationBuilder().AddInMemoryCollection([new($"{Section}:SigningKey", signingKey)]).Build());
+
     /// <summary>A fresh key, base64, as <c>Authentication:SigningKey</c> expects it.</summary>
     public static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(MinimumKeyBytes));
 

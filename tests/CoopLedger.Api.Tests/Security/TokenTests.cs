@@ -93,7 +93,7 @@ public sealed class TokenTests(RotatedKeyApiFactory api) : IClassFixture<Rotated
     [Fact]
     public async Task After_a_rotation_tokens_signed_with_the_previous_key_are_still_accepted()
     {
-        var previous = new TokenIssuer(TokenSettings.From(Configuration(("Authentication:SigningKey", api.PreviousKey))), TimeProvider.System);
+        var previous = new TokenIssuer(TokenSettings.ForSigningKey(api.PreviousKey), TimeProvider.System);
         using var client = api.CreateClient(holder: null);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", previous.Issue(ApiFactory.Holder(Roles.Auditor)));
 

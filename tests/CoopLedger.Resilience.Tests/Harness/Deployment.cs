@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using CoopLedger.Api.Security;
 using CoopLedger.Testing;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace CoopLedger.Resilience.Tests.Harness;
@@ -12,7 +11,8 @@ namespace CoopLedger.Resilience.Tests.Harness;
 /// </summary>
 internal sealed class Deployment(string? connectionString, string? embeddedDataDirectory = null) : IDisposable
 {
-    private readonly string _key = TokenSettings.NewKey();
+    // The key the instances check tokens with, and the issuer that signs the clients' tokens with it.
+    private readonly (string Key, TokenIssuer Issuer) _signing = NewSigning();
     private readonly List<ServiceProcess> _instances = [];
     private readonly List<HttpClient> _clients = [];
 
@@ -26,7 +26,7 @@ internal sealed class Deployment(string? connectionString, string? embeddedDataD
         {
             ["ConnectionStrings__CoopLedger"] = connectionString is null ? null : new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = name }.ConnectionString,
             ["EmbeddedPostgres__DataDirectory"] = embeddedDataDirectory,
-            ["Authentication__SigningKey"] = _key,
+            ["Authentication__SigningKey"] = _signing.Key,
             ["RateLimiting__WriteBurst"] = "1000000",
             ["RateLimiting__WritesPerSecond"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
@@ -38,13 +38,17 @@ internal sealed class Deployment(string? connectionString, string? embeddedDataD
     /// <summary>A client of <paramref name="instance"/> holding a token for <paramref name="subject"/> with these roles.</summary>
     public HttpClient Client(ServiceProcess instance, string subject, params string[] roles)
     {
-        var issuer = new TokenIssuer(TokenSettings.From(new ConfigurationBuilder()
-            .AddInMemoryCollection([new("Authentication:SigningKey", _key)]).Build()), TimeProvider.System);
         var client = new HttpClient { BaseAddress = instance.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            issuer.Issue(new TokenRequest(subject, roles.Length == 0 ? [Roles.Officer, Roles.Auditor, Roles.Admin] : roles, [Load.Siren], TimeSpan.FromHours(2))));
+            _signing.Issuer.Issue(new TokenRequest(subject, roles.Length == 0 ? [Roles.Officer, Roles.Auditor, Roles.Admin] : roles, [Load.Siren], TimeSpan.FromHours(2))));
         _clients.Add(client);
         return client;
+    }
+
+    private static (string, TokenIssuer) NewSigning()
+    {
+        var key = TokenSettings.NewKey();
+        return (key, new TokenIssuer(TokenSettings.ForSigningKey(key), TimeProvider.System));
     }
 
     public void Dispose()
