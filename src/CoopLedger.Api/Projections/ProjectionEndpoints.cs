@@ -43,8 +43,8 @@ public static class ProjectionEndpoints
             {
                 var inline = store.Inline.Contains(state.Name);
                 await using var lag = dataSource.CreateCommand(
-                    "SELECT count(*) FROM ledger.events WHERE (transaction_id, position) > ($1::text::xid8, $2)");
-                lag.Parameters.Add(new() { Value = state.Checkpoint.TransactionId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                    "SELECT count(*) FROM ledger.events WHERE (log_order, position) > ($1::text::xid8, $2)");
+                lag.Parameters.Add(new() { Value = state.Checkpoint.LogOrder.ToString(System.Globalization.CultureInfo.InvariantCulture) });
                 lag.Parameters.Add(new() { Value = state.Checkpoint.Position });
                 views.Add(new ProjectionView(state.Name, state.Checkpoint.Position, inline ? 0 : (long)(await lag.ExecuteScalarAsync(http.RequestAborted))!,
                     state.Status, state.FailedPosition, state.Error, state.Version, state.RebuildRequestedAt, inline ? "inline" : "async"));

@@ -66,7 +66,7 @@ public sealed class ReadYourWrites(params string[] projections) : IEndpointFilte
             SELECT count(*) = cardinality($2::text[])
             FROM ledger.events e
             JOIN ledger.projection_checkpoints c ON c.name = ANY($2) AND c.status = 'running'
-            WHERE e.position = $1 AND (c.transaction_id, c.position) >= (e.transaction_id, e.position)
+            WHERE e.position = $1 AND (c.log_order, c.position) >= (e.log_order, e.position)
             """);
         command.Parameters.Add(new() { Value = position });
         command.Parameters.Add(new() { Value = projections });

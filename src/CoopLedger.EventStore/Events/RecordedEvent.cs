@@ -16,5 +16,6 @@ public sealed record RecordedEvent(
     string? CorrelationId,
     string? CausationId,
     long TransactionId,
+    long LogOrder,
     byte[]? PreviousHash,
     byte[] Hash);

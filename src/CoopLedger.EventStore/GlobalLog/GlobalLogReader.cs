@@ -9,9 +9,11 @@ namespace CoopLedger.EventStore.GlobalLog;
 /// Reads every stream's events in commit-safe order, never skipping an event whose transaction commits late.
 /// </summary>
 /// <remarks>
-/// Only events written by transactions older than the oldest transaction still running
-/// (<c>pg_snapshot_xmin(pg_current_snapshot())</c>) are read: all of those have finished, so no event can later
-/// appear before the checkpoint. A transaction still running holds the reader back instead of being skipped:
+/// The log is ordered by (<c>log_order</c>, position): an event's log order is its transaction's id, or its stream's
+/// previous event's log order when that is later, so each stream comes in version order. Only events whose log order
+/// is older than the oldest transaction still running (<c>pg_snapshot_xmin(pg_current_snapshot())</c>) are read: their
+/// transactions (never younger than their log order) have all finished, so no event can later appear before the
+/// checkpoint. A transaction still running holds the reader back instead of being skipped:
 /// no timeout, no gap guessing.
 /// </remarks>
 public sealed class GlobalLogReader(NpgsqlDataSource dataSource, EventTypeRegistry types)
@@ -25,7 +27,7 @@ public sealed class GlobalLogReader(NpgsqlDataSource dataSource, EventTypeRegist
 
     /// <summary>Reads on the caller's connection, e.g. inside the transaction that will store the new checkpoint.</summary>
     public Task<GlobalLogBatch> ReadAsync(NpgsqlConnection connection, LogCheckpoint after, int maxEvents, CancellationToken cancellationToken) =>
-        ReadAsync(connection, after, maxEvents, "AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())", cancellationToken);
+        ReadAsync(connection, after, maxEvents, "AND log_order < pg_snapshot_xmin(pg_current_snapshot())", cancellationToken);
 
     /// <summary>
     /// Reads every event the caller's snapshot sees after the checkpoint, without waiting for older transactions
@@ -41,11 +43,11 @@ public sealed class GlobalLogReader(NpgsqlDataSource dataSource, EventTypeRegist
         using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.read_global_log");
         await using var command = new NpgsqlCommand($"""
             SELECT {EventRows.Columns} FROM ledger.events
-            WHERE (transaction_id, position) > ($1::text::xid8, $2) {horizon}
-            ORDER BY transaction_id, position
+            WHERE (log_order, position) > ($1::text::xid8, $2) {horizon}
+            ORDER BY log_order, position
             LIMIT $3
             """, connection);
-        command.Parameters.Add(new() { Value = after.TransactionId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        command.Parameters.Add(new() { Value = after.LogOrder.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         command.Parameters.Add(new() { Value = after.Position });
         command.Parameters.Add(new() { Value = maxEvents });
 
@@ -56,7 +58,7 @@ public sealed class GlobalLogReader(NpgsqlDataSource dataSource, EventTypeRegist
             events.Add(EventRows.Read(reader, types));
         }
 
-        var next = events.Count == 0 ? after : new LogCheckpoint(events[^1].TransactionId, events[^1].Position);
+        var next = events.Count == 0 ? after : new LogCheckpoint(events[^1].LogOrder, events[^1].Position);
         activity?.SetTag("coopledger.position", next.Position);
         activity?.SetTag("coopledger.event.count", events.Count);
         EventStoreTelemetry.EventsRead.Add(events.Count);

@@ -27,9 +27,9 @@ public static class ProjectionCheckpoints
     public static async Task AdvanceAsync(NpgsqlConnection connection, string name, LogCheckpoint to, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "UPDATE ledger.projection_checkpoints SET transaction_id = $2::text::xid8, position = $3, updated_at = now() WHERE name = $1", connection);
+            "UPDATE ledger.projection_checkpoints SET log_order = $2::text::xid8, position = $3, updated_at = now() WHERE name = $1", connection);
         command.Parameters.Add(new() { Value = name });
-        command.Parameters.Add(new() { Value = to.TransactionId.ToString(CultureInfo.InvariantCulture) });
+        command.Parameters.Add(new() { Value = to.LogOrder.ToString(CultureInfo.InvariantCulture) });
         command.Parameters.Add(new() { Value = to.Position });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -92,7 +92,7 @@ public static class ProjectionCheckpoints
     }
 
     private const string Select = """
-        SELECT name, transaction_id::text::bigint, position, status, failed_position, error, updated_at, version, rebuild_requested_at
+        SELECT name, log_order::text::bigint, position, status, failed_position, error, updated_at, version, rebuild_requested_at
         FROM ledger.projection_checkpoints
         """;
 

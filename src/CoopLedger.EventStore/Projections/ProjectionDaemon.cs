@@ -81,10 +81,13 @@ public sealed class ProjectionDaemon
                         rebuilding = null;
                     }
 
-                    if (rebuilding is null && DateTime.UtcNow - lookedForRebuild > IdleWait)
+                    if (DateTime.UtcNow - lookedForRebuild > IdleWait)
                     {
+                        // Asked on the leadership's own session: when the database restarted, that session (and its
+                        // lock) is gone, the question fails, and leadership is given up and sought again.
                         lookedForRebuild = DateTime.UtcNow;
-                        rebuilding = await RebuildRequestedAsync(stop).ConfigureAwait(false) ? RebuildAsync(leading.Token) : null;
+                        var requested = await RebuildRequestedAsync(leadership, stop).ConfigureAwait(false);
+                        rebuilding ??= requested ? RebuildAsync(leading.Token) : null;
                     }
 
                     // An inline projection is written by the appends themselves: its leader only rebuilds it.
@@ -141,9 +144,8 @@ public sealed class ProjectionDaemon
     /// <summary>Called when a rebuild has loaded its shadow, before its catch-up (tests append meanwhile).</summary>
     public Func<Task>? AfterRebuildLoad { get; init; }
 
-    private async Task<bool> RebuildRequestedAsync(CancellationToken cancellationToken)
+    private async Task<bool> RebuildRequestedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var state = await ProjectionCheckpoints.FindAsync(connection, _projection.Name, cancellationToken).ConfigureAwait(false);
         return state?.RebuildRequestedAt is not null;
     }

@@ -35,7 +35,7 @@ public static partial class ProjectionGenerations
             await CreateTablesAsync(connection, projection, name, withIndexes: true, cancellationToken).ConfigureAwait(false);
             await using var reset = new NpgsqlCommand("""
                 INSERT INTO ledger.projection_checkpoints (name, version) VALUES ($1, $2)
-                ON CONFLICT (name) DO UPDATE SET transaction_id = '0', position = 0, status = 'running', failed_position = NULL,
+                ON CONFLICT (name) DO UPDATE SET log_order = '0', position = 0, status = 'running', failed_position = NULL,
                     error = NULL, version = $2, rebuild_requested_at = NULL, updated_at = now()
                 """, connection);
             reset.Parameters.Add(new() { Value = name });
@@ -83,12 +83,12 @@ public static partial class ProjectionGenerations
             DROP SCHEMA {name}_retired CASCADE;
             """, cancellationToken).ConfigureAwait(false);
         await using var moved = new NpgsqlCommand("""
-            UPDATE ledger.projection_checkpoints SET transaction_id = $2::text::xid8, position = $3, status = 'running',
+            UPDATE ledger.projection_checkpoints SET log_order = $2::text::xid8, position = $3, status = 'running',
                 failed_position = NULL, error = NULL, version = $4, rebuild_requested_at = NULL, updated_at = now()
             WHERE name = $1
             """, connection);
         moved.Parameters.Add(new() { Value = name });
-        moved.Parameters.Add(new() { Value = checkpoint.TransactionId.ToString(CultureInfo.InvariantCulture) });
+        moved.Parameters.Add(new() { Value = checkpoint.LogOrder.ToString(CultureInfo.InvariantCulture) });
         moved.Parameters.Add(new() { Value = checkpoint.Position });
         moved.Parameters.Add(new() { Value = projection.Version });
         await moved.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -92,8 +92,8 @@ public sealed class ProjectionRebuild(PostgresEventStore store, IProjection proj
 
         var checkpoint = LogCheckpoint.Start;
         await using (var last = new NpgsqlCommand("""
-            SELECT transaction_id::text::bigint, position FROM ledger.events WHERE transaction_id < $1::xid8
-            ORDER BY transaction_id DESC, position DESC LIMIT 1
+            SELECT log_order::text::bigint, position FROM ledger.events WHERE log_order < $1::xid8
+            ORDER BY log_order DESC, position DESC LIMIT 1
             """, reader))
         {
             last.Parameters.Add(new() { Value = horizon });
@@ -117,7 +117,7 @@ public sealed class ProjectionRebuild(PostgresEventStore store, IProjection proj
     {
         await using var command = new NpgsqlCommand($"""
             SELECT {EventRows.Columns} FROM ledger.events
-            WHERE transaction_id < $1::xid8 AND ($2::text[] IS NULL OR type = ANY ($2))
+            WHERE log_order < $1::xid8 AND ($2::text[] IS NULL OR type = ANY ($2))
             ORDER BY stream_id, version
             """, reader);
         command.Parameters.Add(new() { Value = horizon });

@@ -9,7 +9,7 @@ internal static class EventRows
     /// <summary>The columns, in the order <see cref="Read"/> expects; data as text keeps PostgreSQL's canonical jsonb form.</summary>
     public const string Columns = """
         position, event_id, stream_id, version, type, schema_version, data::text, recorded_at, effective_at,
-        actor, reason, correlation_id, causation_id, transaction_id::text::bigint, previous_hash, hash
+        actor, reason, correlation_id, causation_id, transaction_id::text::bigint, log_order::text::bigint, previous_hash, hash
         """;
 
     public static RecordedEvent Read(NpgsqlDataReader row, EventTypeRegistry types) => new(
@@ -27,6 +27,7 @@ internal static class EventRows
         CorrelationId: row.IsDBNull(11) ? null : row.GetString(11),
         CausationId: row.IsDBNull(12) ? null : row.GetString(12),
         TransactionId: row.GetInt64(13),
-        PreviousHash: row.IsDBNull(14) ? null : row.GetFieldValue<byte[]>(14),
-        Hash: row.GetFieldValue<byte[]>(15));
+        LogOrder: row.GetInt64(14),
+        PreviousHash: row.IsDBNull(15) ? null : row.GetFieldValue<byte[]>(15),
+        Hash: row.GetFieldValue<byte[]>(16));
 }

@@ -30,7 +30,7 @@ public static class LedgerMigrations
                 correlation_id  text,
                 causation_id    text,
                 idempotency_key text,
-                -- The writing transaction: the global log is read in commit-safe order (transaction_id, position).
+                -- The writing transaction (the global log's order: log_order, migration 5).
                 transaction_id  xid8        NOT NULL DEFAULT pg_current_xact_id(),
                 previous_hash   bytea,
                 hash            bytea       NOT NULL,
@@ -41,7 +41,7 @@ public static class LedgerMigrations
             CREATE INDEX events_idempotency ON ledger.events (stream_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
             """),
 
-        new("ledger", 2, "hash chain and atomic append", """
+        new("ledger", 2, "hash chain", """
             -- SHA-256 over the canonical encoding of an event and its metadata (docs/EVENT_STORE.md describes it): a header
             -- line, then each field as its UTF-8 byte length, ':', the value and a newline; a null field is '-'.
             -- One expression over local variables: PL/pgSQL evaluates it on its fast path (a SQL function was not
@@ -74,13 +74,53 @@ public static class LedgerMigrations
             END
             $$;
 
+            -- The append function itself: migration 5 (its latest form).
+            """),
+
+        new("ledger", 3, "projection checkpoints", """
+            -- One row per projection: how far it has read the global log, written in the same transaction as its
+            -- read-model rows, and whether it stopped on an event it could not apply.
+            CREATE TABLE ledger.projection_checkpoints (
+                name            text        PRIMARY KEY,
+                transaction_id  xid8        NOT NULL DEFAULT '0',
+                position        bigint      NOT NULL DEFAULT 0,
+                status          text        NOT NULL DEFAULT 'running',
+                failed_position bigint,
+                error           text,
+                updated_at      timestamptz NOT NULL DEFAULT now()
+            );
+            """),
+
+        new("ledger", 4, "projection generations", """
+            -- The version of the generation serving (a different declared version triggers a rebuild), and a
+            -- rebuild asked for and not yet swapped in (any instance may ask; the projection's leader does it).
+            ALTER TABLE ledger.projection_checkpoints
+                ADD COLUMN version              int,
+                ADD COLUMN rebuild_requested_at timestamptz;
+            """),
+
+        new("ledger", 5, "log order keeping each stream's versions in order", """
+            -- The global log's order. A transaction takes its id at its first write, which may come before it waits
+            -- for a stream's lock: it can then append a stream's next version after a younger transaction appended
+            -- the previous one. Ordered by transaction id alone, the log would hand that stream over out of order
+            -- (and a reader cutting a batch between the two would apply the later version first). So an event's
+            -- log_order is its transaction's id, or its stream's previous event's log_order when that is later. The
+            -- commit-safe horizon still holds: an event's log_order is never less than its own transaction's id.
+            -- Events already written keep their transaction's id: projections have read them in that order.
+            ALTER TABLE ledger.events ADD COLUMN log_order xid8;
+            UPDATE ledger.events SET log_order = transaction_id;
+            ALTER TABLE ledger.events ALTER COLUMN log_order SET NOT NULL;
+            CREATE INDEX events_log_order ON ledger.events (log_order, position);
+            DROP INDEX ledger.events_commit_order;
+            ALTER TABLE ledger.projection_checkpoints RENAME COLUMN transaction_id TO log_order;
+
             -- Appends a batch of events to one stream. The expected-version check, the idempotency check and the
             -- writes happen under the stream row's lock inside the database, so no two writers can both win.
             -- expected_version: -1 any, 0 the stream must not exist, n the stream must be at version n.
             -- A null effective_at takes the recording time.
             -- outcome: 'appended', 'duplicate' (idempotency key seen: the original result, nothing written)
             -- or 'conflict' (version is the actual one, nothing written).
-            CREATE FUNCTION ledger.append(
+            CREATE OR REPLACE FUNCTION ledger.append(
                 p_stream_id uuid, p_stream_type text, p_expected_version bigint,
                 p_event_ids uuid[], p_types text[], p_schema_versions int[], p_data jsonb[], p_effective_at timestamptz[],
                 p_actor text, p_reason text, p_correlation_id text, p_causation_id text, p_idempotency_key text,
@@ -90,6 +130,7 @@ public static class LedgerMigrations
                 v_count int := coalesce(array_length(p_event_ids, 1), 0);
                 v_current bigint;
                 v_hash bytea;
+                v_log_order xid8;
                 v_recorded timestamptz;
                 v_effective timestamptz[];
                 v_previous bytea[];
@@ -140,7 +181,9 @@ public static class LedgerMigrations
                 END IF;
 
                 -- Hashes chain one event to the next, so they are computed in order; the rows go in with one INSERT.
-                SELECT e.hash INTO v_hash FROM ledger.events e WHERE e.stream_id = p_stream_id AND e.version = v_current;
+                SELECT e.hash, e.log_order INTO v_hash, v_log_order FROM ledger.events e WHERE e.stream_id = p_stream_id AND e.version = v_current;
+                -- A stream's events never go before its previous one in the log's order (see log_order above).
+                v_log_order := greatest(pg_current_xact_id(), v_log_order);
                 version := v_current;
                 FOR i IN 1 .. v_count LOOP
                     version := version + 1;
@@ -154,9 +197,9 @@ public static class LedgerMigrations
 
                 WITH inserted AS (
                     INSERT INTO ledger.events (event_id, stream_id, version, type, schema_version, data, recorded_at,
-                        effective_at, actor, reason, correlation_id, causation_id, idempotency_key, previous_hash, hash)
+                        effective_at, actor, reason, correlation_id, causation_id, idempotency_key, log_order, previous_hash, hash)
                     SELECT e.id, p_stream_id, v_current + e.n, e.type, e.schema_version, e.data, v_recorded,
-                        e.effective_at, p_actor, p_reason, p_correlation_id, p_causation_id, p_idempotency_key, e.previous, e.hash
+                        e.effective_at, p_actor, p_reason, p_correlation_id, p_causation_id, p_idempotency_key, v_log_order, e.previous, e.hash
                     FROM unnest(p_event_ids, p_types, p_schema_versions, p_data, v_effective, v_previous, v_hashes)
                         WITH ORDINALITY AS e(id, type, schema_version, data, effective_at, previous, hash, n)
                     RETURNING position)
@@ -164,28 +207,6 @@ public static class LedgerMigrations
                 outcome := 'appended';
             END
             $$;
-            """),
-
-        new("ledger", 3, "projection checkpoints", """
-            -- One row per projection: how far it has read the global log, written in the same transaction as its
-            -- read-model rows, and whether it stopped on an event it could not apply.
-            CREATE TABLE ledger.projection_checkpoints (
-                name            text        PRIMARY KEY,
-                transaction_id  xid8        NOT NULL DEFAULT '0',
-                position        bigint      NOT NULL DEFAULT 0,
-                status          text        NOT NULL DEFAULT 'running',
-                failed_position bigint,
-                error           text,
-                updated_at      timestamptz NOT NULL DEFAULT now()
-            );
-            """),
-
-        new("ledger", 4, "projection generations", """
-            -- The version of the generation serving (a different declared version triggers a rebuild), and a
-            -- rebuild asked for and not yet swapped in (any instance may ask; the projection's leader does it).
-            ALTER TABLE ledger.projection_checkpoints
-                ADD COLUMN version              int,
-                ADD COLUMN rebuild_requested_at timestamptz;
             """),
     ];
 }

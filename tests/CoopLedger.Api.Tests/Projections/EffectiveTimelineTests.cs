@@ -61,7 +61,7 @@ public sealed class EffectiveTimelineTests
 
         var start = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
         return [.. events.Select((data, i) => new RecordedEvent(i + 1, Guid.NewGuid(), Guid.Empty, i + 1, "t", 1, data, start,
-            start.AddDays(random.Next(0, 20)).AddHours(random.Next(0, 3)), "a", null, null, null, 0, null, []))];
+            start.AddDays(random.Next(0, 20)).AddHours(random.Next(0, 3)), "a", null, null, null, 0, 0, null, []))];
 
         static FundingCommitted Committed(List<Guid> lines)
         {

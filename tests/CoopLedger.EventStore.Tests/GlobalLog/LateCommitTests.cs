@@ -68,6 +68,31 @@ public sealed class LateCommitTests(TestDatabase database) : StoreTestBase(datab
         Assert.All(delivered.GroupBy(e => e.StreamId), stream => Assert.Equal(Enumerable.Range(1, 25).Select(v => (long)v), stream.Select(e => e.Version)));
     }
 
+    [Fact]
+    public async Task A_stream_appended_to_by_a_transaction_older_than_its_previous_writer_is_delivered_in_version_order()
+    {
+        var stream = Guid.NewGuid();
+        await AppendAsync(stream, ExpectedVersion.NoStream, TestEvents.Notes("first"));
+        var checkpoint = await ReadToEndAsync(LogCheckpoint.Start, []);
+
+        // A transaction takes its id (by writing another stream first), then appends to the stream only after a
+        // younger transaction has appended to it and committed: its version is later, its transaction id older.
+        await using var olderConnection = await Database.DataSource.OpenConnectionAsync(Cancel);
+        await using var older = await olderConnection.BeginTransactionAsync(Cancel);
+        await Store.AppendAsync(olderConnection, Guid.NewGuid(), "test", ExpectedVersion.NoStream, TestEvents.Notes("elsewhere"), TestEvents.By("slow"), Cancel);
+        await AppendAsync(stream, ExpectedVersion.Exactly(1), TestEvents.Notes("second"));
+        await Store.AppendAsync(olderConnection, stream, "test", ExpectedVersion.Exactly(2), TestEvents.Notes("third"), TestEvents.By("slow"), Cancel);
+        await older.CommitAsync(Cancel);
+
+        // One event per batch: a reader that cut the log between the stream's second and third versions must
+        // still have handed them over in version order (a projection folds a stream in the order it receives it).
+        var delivered = new List<RecordedEvent>();
+        await ReadUntilAsync(checkpoint, delivered, count: 3, batchSize: 1);
+
+        Assert.Equal([2L, 3L], delivered.Where(e => e.StreamId == stream).Select(e => e.Version));
+        Assert.Equal(3, delivered.Count);
+    }
+
     /// <summary>
     /// Reads until <paramref name="count"/> events have arrived (or 30 s have passed). The reader may stall while
     /// any writing transaction of the cluster is open — other test classes write in parallel — but never skip:

@@ -55,9 +55,17 @@ internal static class LedgerChecks
             """);
         var broken = (long)(await gaps.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
         Assert.Equal(0, broken);
+        // The global log (read in (log_order, position) order) must hand each stream over in version order.
+        await using var order = dataSource.CreateCommand("""
+            SELECT count(*) FROM (
+                SELECT (log_order, position) < (lag(log_order) OVER w, lag(position) OVER w) AS backwards
+                FROM ledger.events WINDOW w AS (PARTITION BY stream_id ORDER BY version)) e
+            WHERE backwards
+            """);
+        Assert.Equal(0L, await order.ExecuteScalarAsync(TestContext.Current.CancellationToken));
         return new LedgerVerdict(unansweredWritten,
             $"{acknowledged} acknowledged commands each in the ledger exactly once at their answered version; {refused} refused (4xx) wrote nothing; "
-            + $"{unanswered} unanswered or 503, {unansweredWritten} of them committed (at most once each); every stream's versions run 1..n with no gap");
+            + $"{unanswered} unanswered or 503, {unansweredWritten} of them committed (at most once each); every stream's versions run 1..n with no gap, and the global log's order keeps them in that order");
     }
 }
 
