@@ -18,6 +18,9 @@ internal sealed class ServiceProcess : IDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>Measures the CPU the service and PostgreSQL spend.</summary>
+    public CpuMeter Cpu => new(_process);
+
     /// <summary>Signs tokens with this run's key, for benchmarks that act as several clients (officers, dashboards).</summary>
     public TokenIssuer Tokens { get; }
 

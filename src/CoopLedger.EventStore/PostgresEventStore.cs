@@ -140,30 +140,32 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
     }
 
     /// <summary>
-    /// Reads several streams at once, each up to its given version, in one round trip (a projection refolds every
+    /// Reads several streams at once, each over its own range of versions, in one round trip (a projection reads every
     /// stream its batch touched this way).
     /// </summary>
     /// <param name="connection">The caller's connection (and transaction).</param>
-    /// <param name="upToVersions">The streams, each with the last version to read.</param>
+    /// <param name="ranges">The streams, each with the versions to read: after <c>After</c>, up to <c>UpTo</c> included.</param>
     /// <param name="eventTypes">Only events of these stored type names; null for all.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     public async Task<IReadOnlyDictionary<Guid, List<RecordedEvent>>> ReadStreamsAsync(
-        NpgsqlConnection connection, IReadOnlyDictionary<Guid, long> upToVersions, IReadOnlyCollection<string>? eventTypes, CancellationToken cancellationToken)
+        NpgsqlConnection connection, IReadOnlyDictionary<Guid, (long After, long UpTo)> ranges, IReadOnlyCollection<string>? eventTypes,
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(upToVersions);
+        ArgumentNullException.ThrowIfNull(ranges);
         using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.read_streams");
-        activity?.SetTag("coopledger.stream.count", upToVersions.Count);
+        activity?.SetTag("coopledger.stream.count", ranges.Count);
         await using var command = new NpgsqlCommand($"""
             SELECT {EventRows.Columns} FROM ledger.events
-            JOIN unnest($1::uuid[], $2::bigint[]) AS wanted (stream_id, up_to) USING (stream_id)
-            WHERE version <= wanted.up_to AND ($3::text[] IS NULL OR type = ANY ($3))
+            JOIN unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS wanted (stream_id, after, up_to) USING (stream_id)
+            WHERE version > wanted.after AND version <= wanted.up_to AND ($4::text[] IS NULL OR type = ANY ($4))
             ORDER BY stream_id, version
             """, connection);
-        command.Parameters.Add(new() { Value = upToVersions.Keys.ToArray() });
-        command.Parameters.Add(new() { Value = upToVersions.Values.ToArray() });
+        command.Parameters.Add(new() { Value = ranges.Keys.ToArray() });
+        command.Parameters.Add(new() { Value = ranges.Values.Select(r => r.After).ToArray() });
+        command.Parameters.Add(new() { Value = ranges.Values.Select(r => r.UpTo).ToArray() });
         command.Parameters.Add(new() { Value = (object?)eventTypes?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
 
-        var streams = upToVersions.Keys.ToDictionary(id => id, _ => new List<RecordedEvent>());
+        var streams = ranges.Keys.ToDictionary(id => id, _ => new List<RecordedEvent>());
         var count = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -8,7 +8,11 @@ namespace CoopLedger.Bench.Http;
 /// <param name="Load">Throughput and latency after the warm-up.</param>
 /// <param name="Statuses">Every answer by status, warm-up included.</param>
 /// <param name="ByKind">Latency per kind of request, after the warm-up.</param>
-internal sealed record HttpLevelResult(int Clients, ClosedLoopResult Load, StatusTally Statuses, IReadOnlyDictionary<string, LatencyRecorder> ByKind);
+internal sealed record HttpLevelResult(int Clients, ClosedLoopResult Load, StatusTally Statuses, IReadOnlyDictionary<string, LatencyRecorder> ByKind)
+{
+    /// <summary>CPU per request, when measured.</summary>
+    public CpuPerRequest? Cpu { get; init; }
+}
 
 /// <summary>
 /// Runs a mix at one concurrency as <see cref="ClosedLoop"/> clients, each with its own token (as distinct users

@@ -66,7 +66,14 @@ internal sealed class HttpLoadBenchmark(NpgsqlDataSource dataSource, string conn
         {
             // The projections first apply the previous level's writes: that work belongs to it, not to this level.
             await service.CaughtUpAsync();
-            results.Add(await HttpLevel.RunAsync(http, mix, tokens, clients, WarmUp, duration));
+            var (serviceBefore, postgresBefore) = service.Cpu.Now();
+            var level = await HttpLevel.RunAsync(http, mix, tokens, clients, WarmUp, duration);
+            await service.CaughtUpAsync();
+            var (serviceAfter, postgresAfter) = service.Cpu.Now();
+            results.Add(level with
+            {
+                Cpu = new((serviceAfter - serviceBefore).TotalMilliseconds / level.Statuses.Total, (postgresAfter - postgresBefore).TotalMilliseconds / level.Statuses.Total),
+            });
             Console.Error.WriteLine($"{name}, {clients} clients: {results[^1].Load.PerSecond:F0}/s ({results[^1].Statuses})");
         }
     }

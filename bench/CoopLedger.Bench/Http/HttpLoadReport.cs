@@ -15,8 +15,8 @@ internal static class HttpLoadReport
         output.WriteLine();
         output.WriteLine("Commands (10% registrations; 90% challenge, action, funding, convention on the pool); store = PostgresEventStore one-event appends, "
             + "same database, same clients and duration, the service stopped:");
-        output.WriteLine("| clients | commands/s | p50 ms | p99 ms | store appends/s | commands/s ÷ store appends/s | answers by status (with warm-up) | target |");
-        output.WriteLine("|---:|---:|---:|---:|---:|---:|---|---|");
+        output.WriteLine("| clients | commands/s | p50 ms | p99 ms | store appends/s | commands/s ÷ store appends/s | CPU ms/command: service, PostgreSQL | answers by status (with warm-up) | target |");
+        output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---|---|");
         for (var i = 0; i < commands.Count; i++)
         {
             var level = commands[i];
@@ -25,17 +25,17 @@ internal static class HttpLoadReport
                     $"≥ {TargetCommandsPerSecond:N0}/s, p99 < {TargetCommandP99Milliseconds:F0} ms")
                 : "";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {level.Clients} | {level.Load.PerSecond:F0} | {level.Load.Latency.Percentile(0.5):F2} | {level.Load.Latency.Percentile(0.99):F2} | "
-                + $"{storeAppends[i]:F0} | {level.Load.PerSecond / storeAppends[i]:F2} | {level.Statuses} | {target} |"));
+                + $"{storeAppends[i]:F0} | {level.Load.PerSecond / storeAppends[i]:F2} | {Cpu(level)} | {level.Statuses} | {target} |"));
         }
 
         output.WriteLine();
         output.WriteLine("Reads (equal parts: /api/partnerships/{id}, /{id}/plan, /api/partnerships?limit=50, /api/reports/funding-per-year, /api/reports/active-partnerships):");
-        output.WriteLine("| clients | requests/s | p50 ms | p99 ms | answers by status (with warm-up) | target |");
-        output.WriteLine("|---:|---:|---:|---:|---|---|");
+        output.WriteLine("| clients | requests/s | p50 ms | p99 ms | CPU ms/request: service, PostgreSQL | answers by status (with warm-up) | target |");
+        output.WriteLine("|---:|---:|---:|---:|---:|---|---|");
         foreach (var level in reads)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {level.Clients} | {level.Load.PerSecond:F0} | {level.Load.Latency.Percentile(0.5):F2} | {level.Load.Latency.Percentile(0.99):F2} | "
-                + $"{level.Statuses} | {Verdict(level, level.Load.PerSecond >= TargetReadsPerSecond, $"≥ {TargetReadsPerSecond:N0}/s")} |"));
+                + $"{Cpu(level)} | {level.Statuses} | {Verdict(level, level.Load.PerSecond >= TargetReadsPerSecond, $"≥ {TargetReadsPerSecond:N0}/s")} |"));
         }
 
         output.WriteLine();
@@ -74,6 +74,9 @@ internal static class HttpLoadReport
 
         return false;
     }
+
+    private static string Cpu(HttpLevelResult level) =>
+        level.Cpu is { } cpu ? string.Create(CultureInfo.InvariantCulture, $"{cpu.ServiceMilliseconds:F2}, {cpu.PostgresMilliseconds:F2}") : "";
 
     private static string Verdict(HttpLevelResult level, bool met, string target) =>
         level.Statuses.Errors > 0 ? $"{target}: not valid (errors)" : $"{target}: {(met ? "met" : "**not met**")}";

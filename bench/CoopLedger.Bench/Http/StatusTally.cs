@@ -16,6 +16,9 @@ internal sealed class StatusTally
     private readonly ConcurrentDictionary<int, long> _counts = new();
     private readonly ConcurrentQueue<string> _failures = new();
 
+    /// <summary>Every answer counted, warm-up included.</summary>
+    public long Total => _counts.Values.Sum();
+
     public long Errors => _counts.Where(c => !IsSuccess(c.Key)).Sum(c => c.Value);
 
     /// <summary>The first failures: request, status and the problem details the service answered.</summary>

@@ -1,6 +1,7 @@
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.GlobalLog;
 using CoopLedger.EventStore.Projections;
+using CoopLedger.EventStore.Reading;
 using CoopLedger.Projections.ActionPlan;
 using CoopLedger.Projections.Funding;
 using CoopLedger.Projections.Partnerships;
@@ -35,7 +36,10 @@ public sealed class ProjectionHost(IServiceProvider services) : IHostedService, 
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
         _listener = new AppendListener(dataSource, store.Signal);
         await _listener.StartAsync(cancellationToken);
-        IProjection[] projections = [new FundingPerYearProjection(store), new ActivePartnershipsProjection(store), new ActionsPerChallengeProjection(store)];
+        // The commands' stream cache: a batch then reads only the versions of its partnerships not read before.
+        var histories = services.GetRequiredService<StreamCache>();
+        IProjection[] projections =
+            [new FundingPerYearProjection(store, histories), new ActivePartnershipsProjection(store, histories), new ActionsPerChallengeProjection(store, histories)];
         var inline = services.GetRequiredService<IConfiguration>().GetSection(InlineSetting).Get<string[]>() ?? [];
         if (inline.Except(projections.Select(p => p.Name), StringComparer.Ordinal).ToList() is { Count: > 0 } unknown)
         {

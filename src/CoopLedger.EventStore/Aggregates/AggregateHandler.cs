@@ -45,10 +45,17 @@ public sealed class AggregateHandler<TState>(
 
     /// <summary>
     /// Handles one command. With <paramref name="expectedVersion"/> the client's view must be current (else a
-    /// <see cref="StreamVersionConflictException"/>); without it, the command waits its turn on the stream's lock
-    /// (and, should two commands create a stream at once, reloads and decides again), so only a real refusal by
-    /// <paramref name="decide"/> reaches the caller.
+    /// <see cref="StreamVersionConflictException"/>); without it, the command first decides on the history it reads
+    /// and appends expecting that version; should another writer have come in between, it waits its turn on the
+    /// stream's lock and decides again (and, should two commands create a stream at once, once more), so only a real
+    /// refusal by <paramref name="decide"/> reaches the caller.
     /// </summary>
+    /// <remarks>
+    /// The first attempt takes no lock and, when there is nothing to commit with the events, no transaction either:
+    /// one read of the versions not yet cached and one append, each its own statement. The database's version check
+    /// makes that exactly as safe as deciding under the lock; the lock is kept for streams that writers contend for,
+    /// where deciding optimistically would mostly lose.
+    /// </remarks>
     /// <param name="streamId">The stream.</param>
     /// <param name="expectedVersion">The version the client saw, or null to decide on whatever is current.</param>
     /// <param name="decide">The pure decision, given the folded state and its version.</param>
@@ -66,7 +73,8 @@ public sealed class AggregateHandler<TState>(
         {
             try
             {
-                return await HandleOnceAsync(streamId, expectedVersion, decide, metadata, beforeCommit, cancellationToken).ConfigureAwait(false);
+                var takeTurns = expectedVersion is null && attempt > 1;
+                return await HandleOnceAsync(streamId, expectedVersion, takeTurns, decide, metadata, beforeCommit, cancellationToken).ConfigureAwait(false);
             }
             catch (StreamVersionConflictException) when (expectedVersion is null && attempt < MaxAttempts)
             {
@@ -113,16 +121,19 @@ public sealed class AggregateHandler<TState>(
     }
 
     private async Task<HandledCommand<TState>> HandleOnceAsync(
-        Guid streamId, long? expectedVersion, Func<TState, long, IReadOnlyList<NewEvent>> decide, AppendMetadata metadata,
+        Guid streamId, long? expectedVersion, bool takeTurns, Func<TState, long, IReadOnlyList<NewEvent>> decide, AppendMetadata metadata,
         Func<NpgsqlConnection, HandledCommand<TState>, CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
     {
         await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (expectedVersion is null)
+        // The append is one statement, so it is atomic on its own: a transaction is needed only to take the lock
+        // first, or to commit other writes (the caller's, inline projections') with the events.
+        await using var transaction = takeTurns || beforeCommit is not null || store.Inline.All.Count > 0
+            ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false)
+            : null;
+        if (takeTurns)
         {
-            // Without a version from the client, concurrent commands on one stream take turns on its row lock rather
-            // than racing and retrying: every one decides on the latest state. (The retry remains for a stream
-            // that two commands create at once.)
+            // Writers contend for this stream: take turns on its row lock rather than racing and retrying, so this
+            // one decides on the latest state. (A stream that two commands create at once still retries.)
             await PostgresEventStore.LockStreamAsync(connection, streamId, cancellationToken).ConfigureAwait(false);
         }
 
@@ -147,7 +158,11 @@ public sealed class AggregateHandler<TState>(
             await beforeCommit(connection, handled, cancellationToken).ConfigureAwait(false);
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         store.Signal.Raise();
         return handled;
     }

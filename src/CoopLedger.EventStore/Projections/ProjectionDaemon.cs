@@ -39,6 +39,13 @@ public sealed class ProjectionDaemon
     /// <summary>How long to wait for a wake-up before looking again (appends from elsewhere may lack a NOTIFY).</summary>
     public TimeSpan IdleWait { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long to let the log fill after a batch that was not full, before reading the next: under a steady stream
+    /// of commands, a daemon woken by every commit would otherwise apply batches of one or two events, each paying
+    /// for its own transaction, checkpoint and read of the partnerships it touches. The projection lags by at most this.
+    /// </summary>
+    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>How long a batch under way may take to finish once the service is stopping.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -91,9 +98,14 @@ public sealed class ProjectionDaemon
                     }
 
                     // An inline projection is written by the appends themselves: its leader only rebuilds it.
-                    if (_store.Inline.Contains(_projection.Name) || await ApplyNextBatchAsync(draining.Token).ConfigureAwait(false) == 0)
+                    var applied = _store.Inline.Contains(_projection.Name) ? 0 : await ApplyNextBatchAsync(draining.Token).ConfigureAwait(false);
+                    if (applied == 0)
                     {
                         await _signal.WaitAsync(rebuilding is null ? IdleWait : TimeSpan.FromMilliseconds(100), stop).ConfigureAwait(false);
+                    }
+                    else if (applied < BatchSize && BatchWindow > TimeSpan.Zero)
+                    {
+                        await Task.Delay(BatchWindow, stop).ConfigureAwait(false);
                     }
                 }
             }

@@ -29,17 +29,48 @@ public sealed class StreamCache(PostgresEventStore store, int capacity = 500_000
 
     /// <summary>
     /// Every event of the stream as the caller's connection (and transaction) sees it: a command reads the history it
-    /// decides on this way, after taking the stream's lock.
+    /// decides on this way (after taking the stream's lock, when it does).
     /// </summary>
     public Task<IReadOnlyList<RecordedEvent>> ReadAsync(NpgsqlConnection connection, Guid streamId, CancellationToken cancellationToken) =>
         ReadAsync((options, cancel) => store.ReadStreamAsync(connection, streamId, options, cancel), streamId, cancellationToken);
+
+    /// <summary>
+    /// Several streams, each up to a version known to be committed (e.g. the last version of it a projection's batch
+    /// holds), as the caller's connection sees them: what is cached is not read again, the rest comes in one round trip.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<RecordedEvent>>> ReadStreamsAsync(
+        NpgsqlConnection connection, IReadOnlyDictionary<Guid, long> upToVersions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(upToVersions);
+        var cached = upToVersions.Keys.ToDictionary(id => id, id => _entries.TryGetValue(id, out var entry) ? entry.Events : []);
+        var missing = upToVersions.Where(s => LastVersion(cached[s.Key]) < s.Value)
+            .ToDictionary(s => s.Key, s => (After: LastVersion(cached[s.Key]), UpTo: s.Value));
+        var fetched = missing.Count == 0
+            ? new Dictionary<Guid, List<RecordedEvent>>()
+            : await store.ReadStreamsAsync(connection, missing, null, cancellationToken).ConfigureAwait(false);
+        var streams = new Dictionary<Guid, IReadOnlyList<RecordedEvent>>(upToVersions.Count);
+        foreach (var (streamId, upTo) in upToVersions)
+        {
+            var events = fetched.TryGetValue(streamId, out var newer) ? Keep(streamId, cached[streamId], newer) : cached[streamId];
+            streams[streamId] = LastVersion(events) > upTo ? events[..(int)upTo] : events;
+        }
+
+        return streams;
+    }
+
+    private static long LastVersion(ImmutableArray<RecordedEvent> events) => events.IsEmpty ? 0 : events[^1].Version;
 
     private async Task<IReadOnlyList<RecordedEvent>> ReadAsync(
         Func<StreamReadOptions, CancellationToken, Task<IReadOnlyList<RecordedEvent>>> read, Guid streamId, CancellationToken cancellationToken)
     {
         var cached = _entries.TryGetValue(streamId, out var entry) ? entry.Events : [];
-        var after = cached.IsEmpty ? 0 : cached[^1].Version;
-        var newer = await read(new StreamReadOptions { AfterVersion = after }, cancellationToken).ConfigureAwait(false);
+        var newer = await read(new StreamReadOptions { AfterVersion = LastVersion(cached) }, cancellationToken).ConfigureAwait(false);
+        return Keep(streamId, cached, newer);
+    }
+
+    /// <summary>Caches a stream's events read after those cached; returns the whole history known.</summary>
+    private ImmutableArray<RecordedEvent> Keep(Guid streamId, ImmutableArray<RecordedEvent> cached, IReadOnlyList<RecordedEvent> newer)
+    {
         var events = newer.Count == 0 ? cached : cached.AddRange(newer);
         if (events.IsEmpty)
         {

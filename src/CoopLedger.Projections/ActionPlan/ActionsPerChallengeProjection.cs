@@ -4,6 +4,7 @@ using CoopLedger.Domain.Partnerships.ActionPlan;
 using CoopLedger.Domain.Partnerships.Corrections;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Projections;
+using CoopLedger.EventStore.Reading;
 using CoopLedger.Projections.History;
 using CoopLedger.Projections.Partnerships;
 
@@ -17,7 +18,7 @@ namespace CoopLedger.Projections.ActionPlan;
 /// No GiST index on the time columns: a report reads either one partnership (its key index) or every partnership,
 /// where a date matches a large share of the rows and a scan wins; building one would cost a rebuild seconds for nothing.
 /// </remarks>
-public sealed class ActionsPerChallengeProjection(PostgresEventStore store) : PartnershipReadModel(store)
+public sealed class ActionsPerChallengeProjection(PostgresEventStore store, StreamCache? histories = null) : PartnershipReadModel(store, histories)
 {
     /// <summary>The projection's name, also its tables' schema.</summary>
     public const string ProjectionName = "actions_per_challenge";

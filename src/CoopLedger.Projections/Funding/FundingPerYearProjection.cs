@@ -4,13 +4,14 @@ using CoopLedger.Domain.Partnerships.Funding;
 using CoopLedger.Domain.Partnerships.Registration;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Projections;
+using CoopLedger.EventStore.Reading;
 using CoopLedger.Projections.History;
 using CoopLedger.Projections.Partnerships;
 
 namespace CoopLedger.Projections.Funding;
 
 /// <summary>Funding lines per partnership, as they currently stand, for the funding-per-year report.</summary>
-public sealed class FundingPerYearProjection(PostgresEventStore store) : PartnershipReadModel(store)
+public sealed class FundingPerYearProjection(PostgresEventStore store, StreamCache? histories = null) : PartnershipReadModel(store, histories)
 {
     /// <summary>The projection's name, also its tables' schema.</summary>
     public const string ProjectionName = "funding_per_year";

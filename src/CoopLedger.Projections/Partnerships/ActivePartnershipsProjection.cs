@@ -7,6 +7,7 @@ using CoopLedger.Domain.Partnerships.Registration;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Events;
 using CoopLedger.EventStore.Projections;
+using CoopLedger.EventStore.Reading;
 using CoopLedger.Projections.History;
 
 namespace CoopLedger.Projections.Partnerships;
@@ -15,7 +16,7 @@ namespace CoopLedger.Projections.Partnerships;
 /// Partnerships over effective time (one row per stretch of days during which their list fields and flags held) with
 /// their conventions' validity periods, for the list's status as of a date and "active on a date".
 /// </summary>
-public sealed class ActivePartnershipsProjection(PostgresEventStore store) : PartnershipReadModel(store)
+public sealed class ActivePartnershipsProjection(PostgresEventStore store, StreamCache? histories = null) : PartnershipReadModel(store, histories)
 {
     /// <summary>The projection's name, also its tables' schema.</summary>
     public const string ProjectionName = "active_partnerships";

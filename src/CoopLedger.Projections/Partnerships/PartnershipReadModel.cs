@@ -1,6 +1,7 @@
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Events;
 using CoopLedger.EventStore.Projections;
+using CoopLedger.EventStore.Reading;
 using CoopLedger.Projections.History;
 using Npgsql;
 using NpgsqlTypes;
@@ -17,13 +18,14 @@ namespace CoopLedger.Projections.Partnerships;
 /// <remarks>
 /// Every table's first column is the entity a row describes, and its last two are <c>validity</c> (daterange) and
 /// <c>known</c> (tstzrange): an entity's rows known at one time never overlap in validity, so (entity, first day of
-/// validity) names the row to close when it stops being known.
+/// validity) names the row to close when it stops being known. With a <see cref="StreamCache"/> (the one commands
+/// use), a batch reads only the versions of its partnerships not seen before, instead of their whole histories.
 /// </remarks>
-public abstract class PartnershipReadModel(PostgresEventStore store) : IProjection
+public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache? histories) : IProjection
 {
     /// <summary>How many rows a rebuild gathers before writing them.</summary>
     private const int RowsPerWrite = 20_000;
-    private IReadOnlyCollection<string>? _eventTypes;
+    private HashSet<string>? _eventTypes;
     private HashSet<Type>? _concerned;
 
     /// <inheritdoc />
@@ -57,8 +59,7 @@ public abstract class PartnershipReadModel(PostgresEventStore store) : IProjecti
 
         var rows = new ProjectionRows();
         var ended = new List<(KnownRow Row, DateTimeOffset Until)>();
-        var histories = await store.ReadStreamsAsync(target.Connection, touched.ToDictionary(t => t.Key, t => t.Value.To), EventTypes, cancellationToken);
-        foreach (var (partnershipId, history) in histories)
+        foreach (var (partnershipId, history) in await HistoriesAsync(target.Connection, touched.ToDictionary(t => t.Key, t => t.Value.To), cancellationToken))
         {
             var changes = KnownRows.Replay(history, touched[partnershipId].From, Concerns, Source(partnershipId), Corrected);
             Add(rows, changes.Spans);
@@ -67,6 +68,21 @@ public abstract class PartnershipReadModel(PostgresEventStore store) : IProjecti
 
         await EndAsync(target, ended, cancellationToken);
         await target.ReplaceAsync(Array.Empty<Guid>(), rows, cancellationToken);
+    }
+
+    /// <summary>The touched partnerships' histories up to the versions given, only the event types this read model uses.</summary>
+    private async Task<IEnumerable<(Guid, IReadOnlyList<RecordedEvent>)>> HistoriesAsync(
+        NpgsqlConnection connection, Dictionary<Guid, long> upTo, CancellationToken cancellationToken)
+    {
+        if (histories is null)
+        {
+            var read = await store.ReadStreamsAsync(connection, upTo.ToDictionary(s => s.Key, s => (0L, s.Value)), EventTypes, cancellationToken);
+            return read.Select(s => (s.Key, (IReadOnlyList<RecordedEvent>)s.Value));
+        }
+
+        // The same events as the read above would give: the replay then folds exactly the same history.
+        var streams = await histories.ReadStreamsAsync(connection, upTo, cancellationToken);
+        return streams.Select(s => (s.Key, (IReadOnlyList<RecordedEvent>)[.. s.Value.Where(e => TypeNames.Contains(e.Type))]));
     }
 
     /// <inheritdoc />
@@ -107,7 +123,9 @@ public abstract class PartnershipReadModel(PostgresEventStore store) : IProjecti
 
     /// <inheritdoc />
     /// <remarks>The events that can change its rows: the others neither are read nor folded.</remarks>
-    public IReadOnlyCollection<string> EventTypes => _eventTypes ??= [.. ConcernedTypes.Select(t => store.Types.Describe(t).Name)];
+    public IReadOnlyCollection<string> EventTypes => TypeNames;
+
+    private HashSet<string> TypeNames => _eventTypes ??= ConcernedTypes.Select(t => store.Types.Describe(t).Name).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The event types that can change this read model; corrections always can, and must be listed.</summary>
     protected abstract IReadOnlyList<Type> ConcernedTypes { get; }

@@ -52,6 +52,31 @@ public sealed class AggregateHandlerTests(TestDatabase database) : StoreTestBase
     }
 
     [Fact]
+    public async Task A_writer_coming_in_between_the_read_and_the_append_makes_the_command_take_its_turn_and_decide_again()
+    {
+        var stream = Guid.NewGuid();
+        await AppendAsync(stream, ExpectedVersion.NoStream, new NewEvent(new Renamed("Monastir")));
+        var decidedOn = new List<(IReadOnlyList<string> Names, long Version)>();
+
+        var handled = await Names().HandleAsync(stream, null, (names, version) =>
+            {
+                decidedOn.Add((names, version));
+                if (decidedOn.Count == 1)
+                {
+                    // Another writer appends after this command read the stream, before it appends.
+                    AppendAsync(stream, ExpectedVersion.Exactly(1), new NewEvent(new Renamed("Mahdia"))).GetAwaiter().GetResult();
+                }
+
+                return [new NewEvent(new Renamed($"{names[^1]} twinned"))];
+            }, TestEvents.By("alice"), Cancel);
+
+        Assert.Equal([1L, 2L], decidedOn.Select(d => d.Version));
+        Assert.Equal(["Monastir", "Mahdia"], decidedOn[1].Names);
+        Assert.Equal(3, handled.Append.Version);
+        Assert.Equal(new Renamed("Mahdia twinned"), (await Store.ReadStreamAsync(stream, null, Cancel))[^1].Data);
+    }
+
+    [Fact]
     public async Task With_a_stream_cache_the_decision_still_sees_events_appended_by_other_writers()
     {
         var stream = Guid.NewGuid();

@@ -23,6 +23,37 @@ public sealed class StreamCacheTests(TestDatabase database) : StoreTestBase(data
     }
 
     [Fact]
+    public async Task Several_streams_read_up_to_given_versions_equal_fresh_reads_whether_cached_or_not()
+    {
+        var cache = new StreamCache(Store);
+        var (cachedAhead, cachedBehind, unseen) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        foreach (var stream in new[] { cachedAhead, cachedBehind, unseen })
+        {
+            await AppendAsync(stream, ExpectedVersion.NoStream, TestEvents.Notes("a", "b"));
+        }
+
+        await cache.ReadAsync(cachedAhead, Cancel);
+        await cache.ReadAsync(cachedBehind, Cancel);
+        await AppendAsync(cachedAhead, ExpectedVersion.Exactly(2), TestEvents.Notes("c"));
+        await cache.ReadAsync(cachedAhead, Cancel);
+        await AppendAsync(cachedBehind, ExpectedVersion.Exactly(2), TestEvents.Notes("c", "d"));
+        await AppendAsync(unseen, ExpectedVersion.Exactly(2), TestEvents.Notes("c"));
+
+        await using var connection = await Database.DataSource.OpenConnectionAsync(Cancel);
+        var upTo = new Dictionary<Guid, long> { [cachedAhead] = 2, [cachedBehind] = 3, [unseen] = 3 };
+        var read = await cache.ReadStreamsAsync(connection, upTo, Cancel);
+
+        foreach (var (stream, version) in upTo)
+        {
+            var fresh = await Store.ReadStreamAsync(stream, new StreamReadOptions { UpToVersion = version }, Cancel);
+            Assert.Equal(fresh.Select(e => (e.EventId, e.Version)), read[stream].Select(e => (e.EventId, e.Version)));
+        }
+
+        // What was fetched is kept (3 + 2 cached before, then the third of one and the three of the unseen one).
+        Assert.Equal(9, cache.Count);
+    }
+
+    [Fact]
     public async Task It_forgets_the_least_recently_read_streams_beyond_its_capacity()
     {
         var cache = new StreamCache(Store, capacity: 10);

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace CoopLedger.Bench;
+
+/// <summary>
+/// CPU time spent by the service and by PostgreSQL over a stretch of the benchmark. On a shared, noisy host requests
+/// per second swing with the neighbours; CPU per request does much less, so a change is judged by it.
+/// </summary>
+internal sealed class CpuMeter(Process service)
+{
+    /// <summary>Linux reports process times in clock ticks of 1/100 s.</summary>
+    private const double TicksPerSecond = 100;
+
+    /// <summary>The service's and PostgreSQL's CPU time so far (every process named <c>postgres</c>: the benchmark's cluster).</summary>
+    public (TimeSpan Service, TimeSpan Postgres) Now()
+    {
+        service.Refresh();
+        return (service.TotalProcessorTime, TimeSpan.FromSeconds(PostgresTicks() / TicksPerSecond));
+    }
+
+    private static long PostgresTicks()
+    {
+        long ticks = 0;
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                // /proc/PID/stat: "pid (comm) state ..." — utime and stime are the 14th and 15th fields.
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var close = stat.LastIndexOf(')');
+                if (close < 0 || !stat.AsSpan(0, close).EndsWith("(postgres", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var fields = stat[(close + 2)..].Split(' ');
+                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException or FormatException)
+            {
+                // Not a process, or it ended while being read.
+            }
+        }
+
+        return ticks;
+    }
+}
+
+/// <summary>CPU milliseconds per request of a level, its projections' catching up included.</summary>
+internal sealed record CpuPerRequest(double ServiceMilliseconds, double PostgresMilliseconds);
