@@ -40,6 +40,7 @@ public static class DatabaseSetup
             .UseLoggerFactory(provider.GetRequiredService<ILoggerFactory>())
             .Build());
         Reports.ReportDataSource.AddReportDataSource(services);
+        services.AddSingleton<Projections.AnswerCache>();
         services.AddSingleton(provider => new SchemaMigrator(
             provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<IEnumerable<Migration>>()));
         services.AddHostedService<MigrationService>();

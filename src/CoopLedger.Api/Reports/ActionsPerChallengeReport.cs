@@ -73,7 +73,7 @@ public static class ActionsPerChallengeReport
             var extra = partnerships[limit.Value];
             return Results.Ok(new ActionsPerChallengeView([.. rows.TakeWhile(r => r.PartnershipId != extra)], partnerships[limit.Value - 1].ToString()));
         })
-        .AddEndpointFilter(new ReadYourWrites(ActionsPerChallengeProjection.ProjectionName))
+        .ReadsProjection(ActionsPerChallengeProjection.ProjectionName)
         .Produces<ActionsPerChallengeView>()
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable)

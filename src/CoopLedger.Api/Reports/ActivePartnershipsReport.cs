@@ -48,7 +48,7 @@ public static class ActivePartnershipsReport
 
             return Results.Ok(new ActivePartnershipsView(day, rows.Count, [.. rows.OrderBy(r => r.Title, StringComparer.Ordinal)]));
         })
-        .AddEndpointFilter(new ReadYourWrites(ActivePartnershipsProjection.ProjectionName))
+        .ReadsProjection(ActivePartnershipsProjection.ProjectionName)
         .Produces<ActivePartnershipsView>()
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable)

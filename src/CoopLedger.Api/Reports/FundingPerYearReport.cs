@@ -81,7 +81,7 @@ public static class FundingPerYearReport
                 .Select(g => new FundingTotal(g.Key, Euros.Format(g.Sum(r => decimal.Parse(r.Amount, CultureInfo.InvariantCulture))))).ToList();
             return Results.Ok(new FundingPerYearView(rows, perYear));
         })
-        .AddEndpointFilter(new ReadYourWrites(FundingPerYearProjection.ProjectionName))
+        .ReadsProjection(FundingPerYearProjection.ProjectionName)
         .Produces<FundingPerYearView>()
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable)

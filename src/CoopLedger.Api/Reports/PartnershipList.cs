@@ -82,7 +82,7 @@ public static class PartnershipList
             var page = items.Take(size).ToList();
             return Results.Ok(new PartnershipListView(day, page, items.Count > size ? page[^1].Id.ToString() : null));
         })
-        .AddEndpointFilter(new ReadYourWrites(ActivePartnershipsProjection.ProjectionName))
+        .ReadsProjection(ActivePartnershipsProjection.ProjectionName)
         .Produces<PartnershipListView>()
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable)

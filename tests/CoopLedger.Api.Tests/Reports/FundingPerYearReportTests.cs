@@ -58,6 +58,30 @@ public sealed class FundingPerYearReportTests(ApiFactory api) : IClassFixture<Ap
     }
 
     [Fact]
+    public async Task An_answer_is_kept_while_the_read_model_has_not_moved_and_computed_again_once_it_has()
+    {
+        var client = new ApiClient(api.CreateClient());
+        var p = $"/api/partnerships/{(await client.PostAsync("/api/partnerships", ApiClient.Registration("Cache (démo)"), HttpStatusCode.Created)).GetProperty("id").GetString()}";
+        const string Report = "/api/reports/funding-per-year?from=2042&to=2042";
+        var first = await client.PostAsync($"{p}/funding", new { funder = new { name = "Ville", kind = "FrenchAuthority" }, amount = "100.00", year = 2042, mechanism = "GeneralBudget", reason = "demo" });
+        Assert.Equal("100.00", Total(await client.GetAsync($"{Report}&minPosition={first.GetProperty("position").GetInt64()}")));
+
+        // Behind the service's back: a query that ran again would see this, an answer kept does not.
+        await using (var dataSource = Npgsql.NpgsqlDataSource.Create(api.ConnectionString))
+        {
+            await using var tamper = dataSource.CreateCommand("UPDATE funding_per_year.funding_lines SET amount = 150 WHERE year = 2042");
+            Assert.Equal(1, await tamper.ExecuteNonQueryAsync(Cancel));
+        }
+
+        Assert.Equal("100.00", Total(await client.GetAsync(Report)));
+
+        var second = await client.PostAsync($"{p}/funding", new { funder = new { name = "Lycée", kind = "School" }, amount = "10.00", year = 2042, mechanism = "GeneralBudget", reason = "demo" });
+        Assert.Equal("160.00", Total(await client.GetAsync($"{Report}&minPosition={second.GetProperty("position").GetInt64()}")));
+
+        static string? Total(JsonElement report) => Assert.Single(report.GetProperty("totals").EnumerateArray()).GetProperty("amount").GetString();
+    }
+
+    [Fact]
     public async Task A_position_the_read_models_do_not_reach_in_time_is_503_with_Retry_After_and_a_bad_one_400()
     {
         var unreachable = await api.CreateClient().GetAsync(new Uri("/api/reports/funding-per-year?minPosition=999999999", UriKind.Relative), Cancel);

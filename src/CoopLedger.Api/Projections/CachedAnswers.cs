@@ -1,0 +1,58 @@
+using System.Text.Json;
+using CoopLedger.EventStore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace CoopLedger.Api.Projections;
+
+/// <summary>
+/// Serves a query over a projection from the <see cref="AnswerCache"/> while the projection has not moved, and keeps
+/// each successful answer it computes. Inline projections are left alone: their appends do not move a checkpoint.
+/// </summary>
+public sealed class CachedAnswers(string projection) : IEndpointFilter
+{
+    private const string ContentType = "application/json; charset=utf-8";
+
+    /// <inheritdoc />
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        var services = context.HttpContext.RequestServices;
+        if (services.GetRequiredService<PostgresEventStore>().Inline.Contains(projection))
+        {
+            return await next(context);
+        }
+
+        var cache = services.GetRequiredService<AnswerCache>();
+        var key = cache.KeyOf(context.HttpContext.Request);
+        // Read before the query runs: the answer then holds at least what this version holds.
+        var version = await AnswerCache.VersionOfAsync(services.GetRequiredService<NpgsqlDataSource>(), projection, context.HttpContext.RequestAborted);
+        if (version is not null && cache.Find(key, version) is { } kept)
+        {
+            return Results.Bytes(kept, ContentType);
+        }
+
+        var result = await next(context);
+        if (version is null || result is not (IValueHttpResult { Value: { } value } and IStatusCodeHttpResult { StatusCode: StatusCodes.Status200OK }))
+        {
+            return result;
+        }
+
+        var json = services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        var body = JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), json);
+        cache.Keep(key, version, body);
+        return Results.Bytes(body, ContentType);
+    }
+}
+
+/// <summary>How a query route declares the projection it reads.</summary>
+public static class ProjectionReads
+{
+    /// <summary>
+    /// The route reads <paramref name="projection"/>: it honours <c>minPosition</c> (<see cref="ReadYourWrites"/>) and
+    /// its answers are kept while the projection has not moved (<see cref="CachedAnswers"/>).
+    /// </summary>
+    public static RouteHandlerBuilder ReadsProjection(this RouteHandlerBuilder route, string projection) =>
+        route.AddEndpointFilter(new ReadYourWrites(projection)).AddEndpointFilter(new CachedAnswers(projection));
+}
