@@ -15,13 +15,19 @@ namespace CoopLedger.Api.Projections;
 /// <c>knownAt</c> = now, on the day: "now" itself does not matter, since rows stop being known only when a later
 /// event, which moves the projection, says so. Answers are the same for every caller allowed to read reports.
 /// </remarks>
-public sealed class AnswerCache(TimeProvider clock)
+public sealed class AnswerCache(TimeProvider clock, IConfiguration configuration)
 {
+    /// <summary>The setting that turns keeping answers off (on by default), e.g. to time the queries themselves.</summary>
+    public const string Setting = "Reports:KeepAnswers";
+
     /// <summary>Beyond this many bytes of answers, all are forgotten (the next requests fill it again).</summary>
     private const long MaxBytes = 64L * 1024 * 1024;
 
     private readonly ConcurrentDictionary<string, (string Version, byte[] Body)> _answers = new(StringComparer.Ordinal);
     private long _bytes;
+
+    /// <summary>Whether answers are kept.</summary>
+    public bool Enabled { get; } = configuration.GetValue(Setting, true);
 
     /// <summary>What an answer to this request depends on besides the projection: route, query (not <c>minPosition</c>), day.</summary>
     public string KeyOf(HttpRequest request)

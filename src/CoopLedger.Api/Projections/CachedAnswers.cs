@@ -19,12 +19,12 @@ public sealed class CachedAnswers(string projection) : IEndpointFilter
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var services = context.HttpContext.RequestServices;
-        if (services.GetRequiredService<PostgresEventStore>().Inline.Contains(projection))
+        var cache = services.GetRequiredService<AnswerCache>();
+        if (!cache.Enabled || services.GetRequiredService<PostgresEventStore>().Inline.Contains(projection))
         {
             return await next(context);
         }
 
-        var cache = services.GetRequiredService<AnswerCache>();
         var key = cache.KeyOf(context.HttpContext.Request);
         // Read before the query runs: the answer then holds at least what this version holds.
         var version = await AnswerCache.VersionOfAsync(services.GetRequiredService<NpgsqlDataSource>(), projection, context.HttpContext.RequestAborted);
