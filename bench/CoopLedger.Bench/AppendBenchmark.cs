@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using CoopLedger.EventStore;
@@ -17,23 +18,32 @@ internal sealed class AppendBenchmark(NpgsqlDataSource dataSource, TimeSpan dura
     private static readonly int[] Concurrencies = [1, 8, 32];
     private static readonly int[] BatchSizes = [1, 10];
 
-    private readonly PostgresEventStore _store = new(dataSource, new EventTypeRegistry().Register<ActionAdded>("action_added"));
+    private static readonly EventTypeRegistry Types = new EventTypeRegistry().Register<ActionAdded>("action_added");
+
+    private readonly PostgresEventStore _store = new(dataSource, Types);
+
+    /// <summary>The store without group commit: every append its own transaction, as every raw INSERT is.</summary>
+    private readonly PostgresEventStore _ungrouped = new(dataSource, Types) { AppendWriters = int.MaxValue, MaxAppendsPerGroup = 1 };
 
     public async Task RunAsync(TextWriter output)
     {
         await PrepareRawTableAsync();
-        output.WriteLine($"Append throughput, {duration.TotalSeconds:F0} s per run (store = CoopLedger append; raw = plain INSERT of the same rows)");
-        output.WriteLine("| batch | clients | store events/s | raw events/s | ratio | store p50 ms | store p99 ms | raw p50 ms | raw p99 ms |");
-        output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        output.WriteLine($"Append throughput, {duration.TotalSeconds:F0} s per run (store = CoopLedger append, concurrent appends in group commits; "
+            + "ungrouped = the store with one transaction per append; raw = plain INSERT of the same rows, one transaction each)");
+        output.WriteLine("| batch | clients | store events/s | ungrouped events/s | raw events/s | ratio | ungrouped ratio | store p50 ms | store p99 ms | raw p50 ms | raw p99 ms | CPU µs/append store | ungrouped | raw |");
+        output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var batch in BatchSizes)
         {
             foreach (var clients in Concurrencies)
             {
-                var raw = await MeasureAsync(clients, batch, RawInsertAsync);
-                var store = await MeasureAsync(clients, batch, StoreAppendAsync);
+                var raw = await MeasureWithCpuAsync(clients, batch, RawInsertAsync);
+                var store = await MeasureWithCpuAsync(clients, batch, StoreAppendAsync);
+                var ungrouped = await MeasureWithCpuAsync(clients, batch, UngroupedAppendAsync);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {batch} | {clients} | {store.EventsPerSecond:F0} | {raw.EventsPerSecond:F0} | {store.EventsPerSecond / raw.EventsPerSecond:F2} | "
-                    + $"{store.Latency.Percentile(0.5):F2} | {store.Latency.Percentile(0.99):F2} | {raw.Latency.Percentile(0.5):F2} | {raw.Latency.Percentile(0.99):F2} |"));
+                    $"| {batch} | {clients} | {store.EventsPerSecond:F0} | {ungrouped.EventsPerSecond:F0} | {raw.EventsPerSecond:F0} | "
+                    + $"{store.EventsPerSecond / raw.EventsPerSecond:F2} | {ungrouped.EventsPerSecond / raw.EventsPerSecond:F2} | "
+                    + $"{store.Latency.Percentile(0.5):F2} | {store.Latency.Percentile(0.99):F2} | {raw.Latency.Percentile(0.5):F2} | {raw.Latency.Percentile(0.99):F2} | "
+                    + $"{store.Cpu} | {ungrouped.Cpu} | {raw.Cpu} |"));
             }
         }
     }
@@ -48,8 +58,16 @@ internal sealed class AppendBenchmark(NpgsqlDataSource dataSource, TimeSpan dura
     private async Task<(double EventsPerSecond, LatencyRecorder Latency)> MeasureAsync(
         int clients, int batch, Func<Guid, long, int, Task> appendOnce, TimeSpan warmUp = default)
     {
+        var run = await MeasureWithCpuAsync(clients, batch, appendOnce, warmUp);
+        return (run.EventsPerSecond, run.Latency);
+    }
+
+    private async Task<AppendRun> MeasureWithCpuAsync(int clients, int batch, Func<Guid, long, int, Task> appendOnce, TimeSpan warmUp = default)
+    {
         // Warm the pool and the plans, then measure.
         await appendOnce(Guid.NewGuid(), 0, batch);
+        var cpu = new CpuMeter(Process.GetCurrentProcess());
+        var before = cpu.Now();
         var result = await ClosedLoop.RunAsync(clients, warmUp, duration, _ =>
         {
             // Each client writes its own stream, as officers mostly do, so the figures measure the store and not lock waits.
@@ -62,19 +80,32 @@ internal sealed class AppendBenchmark(NpgsqlDataSource dataSource, TimeSpan dura
                 return batch;
             };
         });
-        return (result.PerSecond, result.Latency);
+        var after = cpu.Now();
+        var appends = result.PerSecond * duration.TotalSeconds / batch;
+        return new AppendRun(result.PerSecond, result.Latency,
+            (after.Service - before.Service).TotalMicroseconds / appends, (after.Postgres - before.Postgres).TotalMicroseconds / appends);
     }
 
-    private Task StoreAppendAsync(Guid stream, long version, int batch) =>
-        _store.AppendAsync(stream, "bench", ExpectedVersion.Exactly(version), Events(batch),
+    /// <summary>A run's throughput, latency, and CPU per append in this process and in PostgreSQL (µs; warm-up included).</summary>
+    private sealed record AppendRun(double EventsPerSecond, LatencyRecorder Latency, double ClientMicroseconds, double ServerMicroseconds)
+    {
+        public string Cpu => string.Create(CultureInfo.InvariantCulture, $"{ClientMicroseconds:F0}+{ServerMicroseconds:F0}");
+    }
+
+    private Task StoreAppendAsync(Guid stream, long version, int batch) => AppendAsync(_store, stream, version, batch);
+
+    private Task UngroupedAppendAsync(Guid stream, long version, int batch) => AppendAsync(_ungrouped, stream, version, batch);
+
+    private static Task<AppendResult> AppendAsync(PostgresEventStore store, Guid stream, long version, int batch) =>
+        store.AppendAsync(stream, "bench", ExpectedVersion.Exactly(version), Events(batch),
             new AppendMetadata("bench-officer", "benchmark", "corr"), CancellationToken.None);
 
     private async Task RawInsertAsync(Guid stream, long version, int batch)
     {
         await using var command = dataSource.CreateCommand("""
             INSERT INTO bench.raw_events (event_id, stream_id, version, type, schema_version, data, recorded_at, effective_at,
-                actor, reason, correlation_id, hash)
-            SELECT id, $2, $3 + n, 'action_added', 1, d, now(), now(), 'bench-officer', 'benchmark', 'corr', $5
+                actor, reason, correlation_id, log_order, hash)
+            SELECT id, $2, $3 + n, 'action_added', 1, d, now(), now(), 'bench-officer', 'benchmark', 'corr', pg_current_xact_id(), $5
             FROM unnest($1::uuid[], $4::jsonb[]) WITH ORDINALITY AS e(id, d, n)
             """);
         command.Parameters.Add(new() { Value = Enumerable.Range(0, batch).Select(_ => Guid.CreateVersion7()).ToArray() });

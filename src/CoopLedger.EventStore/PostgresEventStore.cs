@@ -28,26 +28,47 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
     /// <summary>The projections every append applies in its own transaction.</summary>
     public InlineProjections Inline { get; } = new();
 
+    private GroupCommit? _groups;
+
+    /// <summary>
+    /// How many group commits may be in flight at once (see <see cref="AppendAsync(Guid, string, ExpectedVersion, IReadOnlyList{NewEvent}, AppendMetadata, CancellationToken)"/>);
+    /// appends arriving while all are busy wait and go together in the next.
+    /// </summary>
+    public int AppendWriters { get; init; } = 2;
+
+    /// <summary>How many appends one group commit takes at most.</summary>
+    public int MaxAppendsPerGroup { get; init; } = 64;
+
+    private GroupCommit Groups => LazyInitializer.EnsureInitialized(ref _groups, () => new GroupCommit(dataSource, AppendWriters, MaxAppendsPerGroup));
+
     /// <summary>Appends events to one stream atomically, in a transaction of its own.</summary>
     /// <remarks>
     /// The append is one call of <c>ledger.append</c>, and one statement is one transaction: no BEGIN/COMMIT round
-    /// trips are needed for it to be atomic.
+    /// trips are needed for it to be atomic. Concurrent appends share transactions (<see cref="GroupCommit"/>): one
+    /// round trip and one commit for all the appends that arrived while the previous groups were in flight, each still
+    /// checked and answered on its own. With inline projections, which write in the append's transaction, each append
+    /// has a transaction of its own.
     /// </remarks>
     public async Task<AppendResult> AppendAsync(
         Guid streamId, string streamType, ExpectedVersion expected, IReadOnlyList<NewEvent> events, AppendMetadata metadata,
         CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        // Inline projections write in the append's transaction, which then needs more than the one statement.
-        await using var transaction = Inline.All.Count == 0 ? null : await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var result = await AppendAsync(connection, streamId, streamType, expected, events, metadata, cancellationToken).ConfigureAwait(false);
-        if (transaction is not null)
+        if (Inline.All.Count > 0)
         {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var appended = await AppendAsync(connection, streamId, streamType, expected, events, metadata, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            Signal.Raise();
+            return appended;
         }
 
+        var statement = new AppendStatement(types, streamId, streamType, expected, events, metadata);
+        using var activity = StartAppendActivity(statement);
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await Groups.AppendAsync(statement, cancellationToken).ConfigureAwait(false);
         Signal.Raise();
-        return result;
+        return Conclude(statement, outcome, activity, started);
     }
 
     /// <summary>
@@ -59,65 +80,53 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
         AppendMetadata metadata, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        ArgumentNullException.ThrowIfNull(events);
-        ArgumentNullException.ThrowIfNull(metadata);
-        using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.append");
-        activity?.SetTag("coopledger.stream.id", streamId);
-        activity?.SetTag("coopledger.event.count", events.Count);
+        var statement = new AppendStatement(types, streamId, streamType, expected, events, metadata);
+        using var activity = StartAppendActivity(statement);
         var started = Stopwatch.GetTimestamp();
-
-        await using var command = new NpgsqlCommand(
-            "SELECT outcome, version, last_position FROM ledger.append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", connection);
-        var described = events.Select(e => types.Describe(e.Data)).ToArray();
-        command.Parameters.Add(new() { Value = streamId });
-        command.Parameters.Add(new() { Value = streamType });
-        command.Parameters.Add(new() { Value = expected.Value });
-        command.Parameters.Add(new() { Value = events.Select(_ => Guid.CreateVersion7()).ToArray() });
-        command.Parameters.Add(new() { Value = described.Select(d => d.Name).ToArray() });
-        command.Parameters.Add(new() { Value = described.Select(d => d.SchemaVersion).ToArray() });
-        command.Parameters.Add(new() { Value = events.Select(e => types.Serialize(e.Data)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new()
+        AppendOutcome outcome;
+        await using (var batch = new NpgsqlBatch(connection) { BatchCommands = { statement.ToCommand() } })
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            Value = events.Select(e => e.EffectiveAt?.UtcDateTime).ToArray(),
-            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
-        });
-        command.Parameters.Add(new() { Value = metadata.Actor });
-        command.Parameters.Add(new() { Value = (object?)metadata.Reason ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)metadata.CorrelationId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)metadata.CausationId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)metadata.IdempotencyKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-
-        string outcome;
-        long version;
-        long lastPosition;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            (outcome, version, lastPosition) = (reader.GetString(0), reader.GetInt64(1), reader.IsDBNull(2) ? 0 : reader.GetInt64(2));
+            outcome = await AppendStatement.ReadOutcomeAsync(reader, cancellationToken).ConfigureAwait(false);
         }
 
-        if (outcome == "conflict")
-        {
-            EventStoreTelemetry.Conflicts.Add(1);
-            activity?.SetStatus(ActivityStatusCode.Error, "version conflict");
-            throw new StreamVersionConflictException(streamId, expected, version);
-        }
-
-        var result = new AppendResult(streamId, version, lastPosition, WasDuplicate: outcome == "duplicate");
+        var result = Conclude(statement, outcome, activity, started);
         if (!result.WasDuplicate && Inline.All.Count > 0)
         {
-            var appended = await ReadStreamAsync(connection, streamId, new StreamReadOptions { AfterVersion = version - events.Count }, cancellationToken).ConfigureAwait(false);
+            var appended = await ReadStreamAsync(connection, streamId, new StreamReadOptions { AfterVersion = result.Version - events.Count }, cancellationToken).ConfigureAwait(false);
             await Inline.ApplyAsync(connection, appended, cancellationToken).ConfigureAwait(false);
         }
 
+        return result;
+    }
+
+    private static Activity? StartAppendActivity(AppendStatement statement)
+    {
+        var activity = EventStoreTelemetry.Source.StartActivity("eventstore.append");
+        activity?.SetTag("coopledger.stream.id", statement.StreamId);
+        activity?.SetTag("coopledger.event.count", statement.EventCount);
+        return activity;
+    }
+
+    /// <summary>Turns what <c>ledger.append</c> answered into the result, or the conflict exception; records telemetry.</summary>
+    private static AppendResult Conclude(AppendStatement statement, AppendOutcome outcome, Activity? activity, long started)
+    {
+        EventStoreTelemetry.AppendDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        if (outcome.Outcome == "conflict")
+        {
+            EventStoreTelemetry.Conflicts.Add(1);
+            activity?.SetStatus(ActivityStatusCode.Error, "version conflict");
+            throw new StreamVersionConflictException(statement.StreamId, statement.Expected, outcome.Version);
+        }
+
+        var result = new AppendResult(statement.StreamId, outcome.Version, outcome.Position, WasDuplicate: outcome.Outcome == "duplicate");
         activity?.SetTag("coopledger.stream.version", result.Version);
         activity?.SetTag("coopledger.position", result.Position);
         if (!result.WasDuplicate)
         {
-            EventStoreTelemetry.EventsAppended.Add(events.Count);
+            EventStoreTelemetry.EventsAppended.Add(statement.EventCount);
         }
 
-        EventStoreTelemetry.AppendDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         return result;
     }
 

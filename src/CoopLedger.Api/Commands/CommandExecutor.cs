@@ -60,9 +60,22 @@ public sealed class CommandExecutor(AggregateHandler<PartnershipState> handler, 
         var metadata = new AppendMetadata(actor, reason, Activity.Current?.TraceId.ToString(), null, key is null ? null : $"{actor}\n{key}");
         Decision? decision = null;
         CommandAnswer? answer = null;
+        // With a key, the answer is kept in the events' transaction; without one, nothing else commits with them, and
+        // the append can share a group commit with other commands'.
+        Func<NpgsqlConnection, HandledCommand<PartnershipState>, CancellationToken, Task>? keepAnswer = key is null ? null : async (connection, handled, cancellationToken) =>
+        {
+            if (handled.Append.WasDuplicate)
+            {
+                // The same actor and key committed meanwhile: nothing was written; answer as a retry would be.
+                throw new DuplicateCommandException();
+            }
+
+            answer = Answer(spec, decision!, handled.Append.Version, handled.Append.Position);
+            await IdempotencyRecords.SaveAsync(connection, actor, key, requestHash, answer, cancellationToken);
+        };
         try
         {
-            await handler.HandleAsync(spec.PartnershipId, expectedVersion, (state, _) =>
+            var handled = await handler.HandleAsync(spec.PartnershipId, expectedVersion, (state, _) =>
                 {
                     // Scope before the domain rules for an existing partnership, so that a refusal tells an outsider
                     // nothing; for a registration, on the partnership the command would create.
@@ -79,20 +92,8 @@ public sealed class CommandExecutor(AggregateHandler<PartnershipState> handler, 
 
                     return [.. decision.Events.Select(e => new NewEvent(e, effectiveAt))];
                 },
-                metadata, http.RequestAborted, async (connection, handled, cancellationToken) =>
-                {
-                    if (handled.Append.WasDuplicate)
-                    {
-                        // The same actor and key committed meanwhile: nothing was written; answer as a retry would be.
-                        throw new DuplicateCommandException();
-                    }
-
-                    answer = Answer(spec, decision!, handled.Append.Version, handled.Append.Position);
-                    if (key is not null)
-                    {
-                        await IdempotencyRecords.SaveAsync(connection, actor, key, requestHash, answer, cancellationToken);
-                    }
-                });
+                metadata, http.RequestAborted, keepAnswer);
+            answer ??= Answer(spec, decision!, handled.Append.Version, handled.Append.Position);
         }
         catch (Exception raced) when (key is not null && (raced is DuplicateCommandException
             || raced is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "idempotency_keys" }))

@@ -124,19 +124,55 @@ public sealed class AggregateHandler<TState>(
         Guid streamId, long? expectedVersion, bool takeTurns, Func<TState, long, IReadOnlyList<NewEvent>> decide, AppendMetadata metadata,
         Func<NpgsqlConnection, HandledCommand<TState>, CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
     {
-        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         // The append is one statement, so it is atomic on its own: a transaction is needed only to take the lock
         // first, or to commit other writes (the caller's, inline projections') with the events.
-        await using var transaction = takeTurns || beforeCommit is not null || store.Inline.All.Count > 0
-            ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false)
-            : null;
-        if (takeTurns)
+        if (!takeTurns && beforeCommit is null && store.Inline.All.Count == 0)
         {
-            // Writers contend for this stream: take turns on its row lock rather than racing and retrying, so this
-            // one decides on the latest state. (A stream that two commands create at once still retries.)
-            await PostgresEventStore.LockStreamAsync(connection, streamId, cancellationToken).ConfigureAwait(false);
+            // The connection goes back to the pool before the append, which then joins the store's group commit.
+            Decided decided;
+            await using (var connection = await store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+            {
+                decided = await DecideAsync(connection, streamId, expectedVersion, decide, cancellationToken).ConfigureAwait(false);
+            }
+
+            var appended = decided.Events.Count == 0
+                ? decided.Unchanged
+                : await store.AppendAsync(streamId, streamType, ExpectedVersion.Exactly(decided.Version), decided.Events, metadata, cancellationToken).ConfigureAwait(false);
+            return new HandledCommand<TState>(decided.State, appended, decided.Events);
         }
 
+        await using (var connection = await store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (takeTurns)
+            {
+                // Writers contend for this stream: take turns on its row lock rather than racing and retrying, so this
+                // one decides on the latest state. (A stream that two commands create at once still retries.)
+                await PostgresEventStore.LockStreamAsync(connection, streamId, cancellationToken).ConfigureAwait(false);
+            }
+
+            var decided = await DecideAsync(connection, streamId, expectedVersion, decide, cancellationToken).ConfigureAwait(false);
+            var appended = decided.Events.Count == 0
+                ? decided.Unchanged
+                : await store.AppendAsync(
+                    connection, streamId, streamType, ExpectedVersion.Exactly(decided.Version), decided.Events, metadata, cancellationToken).ConfigureAwait(false);
+            var handled = new HandledCommand<TState>(decided.State, appended, decided.Events);
+            if (beforeCommit is not null)
+            {
+                await beforeCommit(connection, handled, cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            store.Signal.Raise();
+            return handled;
+        }
+    }
+
+    /// <summary>Reads the history (through the cache, when there is one), checks the client's version, folds and decides.</summary>
+    private async Task<Decided> DecideAsync(
+        NpgsqlConnection connection, Guid streamId, long? expectedVersion, Func<TState, long, IReadOnlyList<NewEvent>> decide,
+        CancellationToken cancellationToken)
+    {
         var history = Cache is null
             ? await store.ReadStreamAsync(connection, streamId, null, cancellationToken).ConfigureAwait(false)
             : await Cache.ReadAsync(connection, streamId, cancellationToken).ConfigureAwait(false);
@@ -147,23 +183,10 @@ public sealed class AggregateHandler<TState>(
         }
 
         var state = FoldStream(streamId, history);
-        var events = decide(state, loadedVersion);
-        var append = events.Count == 0
-            ? new AppendResult(streamId, loadedVersion, history.Count == 0 ? 0 : history[^1].Position, false)
-            : await store.AppendAsync(
-                connection, streamId, streamType, ExpectedVersion.Exactly(loadedVersion), events, metadata, cancellationToken).ConfigureAwait(false);
-        var handled = new HandledCommand<TState>(state, append, events);
-        if (beforeCommit is not null)
-        {
-            await beforeCommit(connection, handled, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        store.Signal.Raise();
-        return handled;
+        var unchanged = new AppendResult(streamId, loadedVersion, history.Count == 0 ? 0 : history[^1].Position, false);
+        return new Decided(state, loadedVersion, decide(state, loadedVersion), unchanged);
     }
+
+    /// <summary>A decision: the state it was taken on, at which version, the events it appends, and the answer should it append none.</summary>
+    private sealed record Decided(TState State, long Version, IReadOnlyList<NewEvent> Events, AppendResult Unchanged);
 }

@@ -24,6 +24,9 @@ public static class EventStoreTelemetry
     internal static readonly Histogram<double> AppendDuration =
         Meter.CreateHistogram<double>("coopledger.eventstore.append.duration", "s", "Time to append a batch of events.");
 
+    internal static readonly Histogram<int> AppendGroupSize =
+        Meter.CreateHistogram<int>("coopledger.eventstore.append.group_size", "{append}", "Appends committed together in one group.");
+
     internal static readonly Counter<long> Conflicts =
         Meter.CreateCounter<long>("coopledger.eventstore.conflicts", "{conflict}", "Appends refused for a version mismatch.");
 

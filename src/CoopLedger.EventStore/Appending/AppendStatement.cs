@@ -1,0 +1,126 @@
+using CoopLedger.EventStore.Events;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CoopLedger.EventStore.Appending;
+
+/// <summary>
+/// One call of <c>ledger.append</c> with its arguments already serialized, so that it can run alone on a caller's
+/// connection or with other appends in one group commit (and again alone, should its group fail).
+/// </summary>
+internal sealed class AppendStatement
+{
+    private const string Sql = "SELECT outcome, version, last_position FROM ledger.append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+
+    private const string GroupSql = "SELECT outcome, version, last_position FROM ledger.append_group($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+
+    /// <summary>Serializes the events (on the caller's thread, so a group's writer only sends).</summary>
+    public AppendStatement(
+        EventTypeRegistry types, Guid streamId, string streamType, ExpectedVersion expected, IReadOnlyList<NewEvent> events, AppendMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(types);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(metadata);
+        StreamId = streamId;
+        StreamType = streamType;
+        Expected = expected;
+        Metadata = metadata;
+        var described = events.Select(e => types.Describe(e.Data)).ToArray();
+        EventIds = [.. events.Select(_ => Guid.CreateVersion7())];
+        Types = [.. described.Select(d => d.Name)];
+        SchemaVersions = [.. described.Select(d => d.SchemaVersion)];
+        Data = [.. events.Select(e => types.Serialize(e.Data))];
+        EffectiveAt = [.. events.Select(e => e.EffectiveAt?.UtcDateTime)];
+    }
+
+    /// <summary>The stream appended to.</summary>
+    public Guid StreamId { get; }
+
+    /// <summary>The type recorded should the append start the stream.</summary>
+    public string StreamType { get; }
+
+    /// <summary>The version the writer expects.</summary>
+    public ExpectedVersion Expected { get; }
+
+    /// <summary>Who, why, correlation, idempotency key.</summary>
+    public AppendMetadata Metadata { get; }
+
+    /// <summary>How many events the append carries.</summary>
+    public int EventCount => EventIds.Length;
+
+    /// <summary>The events' ids, stored type names, schema versions, JSON documents and business times, in order.</summary>
+    public Guid[] EventIds { get; }
+
+    /// <inheritdoc cref="EventIds"/>
+    public string[] Types { get; }
+
+    /// <inheritdoc cref="EventIds"/>
+    public int[] SchemaVersions { get; }
+
+    /// <inheritdoc cref="EventIds"/>
+    public string[] Data { get; }
+
+    /// <inheritdoc cref="EventIds"/>
+    public DateTime?[] EffectiveAt { get; }
+
+    /// <summary>The append alone, as a command of a batch on the caller's connection.</summary>
+    public NpgsqlBatchCommand ToCommand() => new(Sql)
+    {
+        Parameters =
+        {
+            new() { Value = StreamId },
+            new() { Value = StreamType },
+            new() { Value = Expected.Value },
+            new() { Value = EventIds },
+            new() { Value = Types },
+            new() { Value = SchemaVersions },
+            new() { Value = Data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
+            new() { Value = EffectiveAt, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz },
+            new() { Value = Metadata.Actor },
+            Text(Metadata.Reason),
+            Text(Metadata.CorrelationId),
+            Text(Metadata.CausationId),
+            Text(Metadata.IdempotencyKey),
+        },
+    };
+
+    /// <summary>A group of appends as one call of <c>ledger.append_group</c>: one row per append, in the group's order.</summary>
+    public static NpgsqlBatchCommand ToGroupCommand(IReadOnlyList<AppendStatement> group) => new(GroupSql)
+    {
+        Parameters =
+        {
+            new() { Value = group.Select(a => a.StreamId).ToArray() },
+            new() { Value = group.Select(a => a.StreamType).ToArray() },
+            new() { Value = group.Select(a => a.Expected.Value).ToArray() },
+            new() { Value = group.Select(a => a.EventCount).ToArray() },
+            new() { Value = group.Select(a => a.Metadata.Actor).ToArray() },
+            Texts(group.Select(a => a.Metadata.Reason)),
+            Texts(group.Select(a => a.Metadata.CorrelationId)),
+            Texts(group.Select(a => a.Metadata.CausationId)),
+            Texts(group.Select(a => a.Metadata.IdempotencyKey)),
+            new() { Value = group.SelectMany(a => a.EventIds).ToArray() },
+            new() { Value = group.SelectMany(a => a.Types).ToArray() },
+            new() { Value = group.SelectMany(a => a.SchemaVersions).ToArray() },
+            new() { Value = group.SelectMany(a => a.Data).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
+            new() { Value = group.SelectMany(a => a.EffectiveAt).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz },
+        },
+    };
+
+    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    private static NpgsqlParameter Texts(IEnumerable<string?> values) => new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+
+    /// <summary>Reads the function's one row: what happened, the stream's version, the last event's position.</summary>
+    public static async Task<AppendOutcome> ReadOutcomeAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new AppendOutcome(reader.GetString(0), reader.GetInt64(1), reader.IsDBNull(2) ? 0 : reader.GetInt64(2));
+    }
+}
+
+/// <summary>What <c>ledger.append</c> answered.</summary>
+/// <param name="Outcome"><c>appended</c>, <c>duplicate</c> or <c>conflict</c>.</param>
+/// <param name="Version">The stream's version after the append (its current version, on a conflict).</param>
+/// <param name="Position">The global position of the last event appended (or of the original append's, for a duplicate).</param>
+internal sealed record AppendOutcome(string Outcome, long Version, long Position);

@@ -1,0 +1,188 @@
+using CoopLedger.EventStore.Appending;
+using CoopLedger.EventStore.Integrity;
+using CoopLedger.Testing;
+using Npgsql;
+
+namespace CoopLedger.EventStore.Tests.Appending;
+
+/// <summary>
+/// Appends that arrive while the store's writers are busy commit together. Each test holds the only writer on a
+/// stream lock taken by another transaction, queues appends behind it, then lets it go: those then form one group.
+/// </summary>
+public sealed class GroupCommitTests(TestDatabase database) : StoreTestBase(database)
+{
+    private const int Queued = 12;
+
+    private readonly PostgresEventStore _oneWriter = new(database.DataSource, TestEvents.Registry()) { AppendWriters = 1 };
+
+    [Fact]
+    public async Task Appends_queued_behind_a_busy_writer_commit_in_one_transaction_each_with_its_own_answer()
+    {
+        var streams = Enumerable.Range(0, Queued).Select(_ => Guid.NewGuid()).ToArray();
+
+        var results = await BehindABusyWriterAsync(() => streams.Select(s => AppendAsync(s, ExpectedVersion.NoStream, "first", "second")).ToList());
+
+        Assert.All(results, r => Assert.Equal(2, r.Version));
+        Assert.Equal(streams.Order(), results.Select(r => r.StreamId).Order());
+        Assert.Equal(Queued, results.Select(r => r.Position).Distinct().Count());
+        Assert.Equal(1, await TransactionsOfAsync(streams));
+        foreach (var result in results)
+        {
+            var events = await Store.ReadStreamAsync(result.StreamId, null, Cancel);
+            Assert.Equal(["first", "second"], events.Select(e => ((Noted)e.Data).Text));
+            Assert.Equal(result.Position, events[^1].Position);
+        }
+    }
+
+    [Fact]
+    public async Task A_group_of_existing_streams_new_streams_and_a_stream_twice_chains_and_answers_each_as_if_alone()
+    {
+        var existing = Enumerable.Range(0, Queued).Select(_ => Guid.NewGuid()).ToArray();
+        foreach (var stream in existing)
+        {
+            await AppendAsync(stream, ExpectedVersion.NoStream, "one", "two");
+        }
+
+        var twice = existing[0];
+        var fresh = Guid.NewGuid();
+        var second = default(Task<AppendResult>);
+        var results = await BehindABusyWriterAsync(() =>
+        {
+            List<Task<AppendResult>> queued = [.. existing.Select((s, i) => i % 2 == 0 ? AppendAsync(s, ExpectedVersion.Exactly(2), "three", "four") : AppendAsync(s, ExpectedVersion.Any, "three"))];
+            second = AppendAsync(twice, ExpectedVersion.Exactly(4), "five");
+            queued.Add(AppendAsync(fresh, ExpectedVersion.NoStream, "first"));
+            return queued;
+        });
+
+        Assert.Equal(Queued + 1, results.Length);
+        Assert.Equal(5, (await second!).Version);
+        Assert.Equal(1L, await Database.ScalarAsync<long>(
+            "SELECT count(DISTINCT transaction_id) FROM ledger.events WHERE (stream_id = ANY ($1) AND version > 2) OR stream_id = $2", existing, fresh));
+        var verifier = new StreamVerifier(Database.DataSource);
+        foreach (var (stream, i) in existing.Select((s, i) => (s, i)))
+        {
+            var events = await Store.ReadStreamAsync(stream, null, Cancel);
+            var expected = stream == twice ? ["one", "two", "three", "four", "five"] : i % 2 == 0 ? new[] { "one", "two", "three", "four" } : ["one", "two", "three"];
+            Assert.Equal(expected, events.Select(e => ((Noted)e.Data).Text));
+            Assert.Equal(Enumerable.Range(1, expected.Length).Select(v => (long)v), events.Select(e => e.Version));
+            Assert.Equal(events[^1].Position, stream == twice ? (await second!).Position : results.Single(r => r.StreamId == stream).Position);
+            // The stream's log order never goes back (see ledger.append), and its hash chain holds across the group.
+            Assert.Equal(events.Select(e => e.LogOrder).Order(), events.Select(e => e.LogOrder));
+            Assert.True((await verifier.VerifyAsync(stream, Cancel)).Valid);
+        }
+
+        Assert.Equal(1, await CountEventsAsync(fresh));
+    }
+
+    [Fact]
+    public async Task A_conflict_in_a_group_refuses_only_its_own_append()
+    {
+        var stale = Guid.NewGuid();
+        await AppendAsync(stale, ExpectedVersion.NoStream, TestEvents.Notes("one", "two"));
+        var others = Enumerable.Range(0, Queued).Select(_ => Guid.NewGuid()).ToArray();
+
+        var conflict = default(Task<AppendResult>);
+        var results = await BehindABusyWriterAsync(() =>
+        {
+            conflict = AppendAsync(stale, ExpectedVersion.Exactly(1), "late");
+            return [.. others.Select(s => AppendAsync(s, ExpectedVersion.NoStream, "fine"))];
+        });
+
+        var refused = await Assert.ThrowsAsync<StreamVersionConflictException>(() => conflict!);
+        Assert.Equal(2, refused.Actual);
+        Assert.Equal(2, await CountEventsAsync(stale));
+        Assert.All(results, r => Assert.Equal(1, r.Version));
+        Assert.Equal(1, await TransactionsOfAsync(others));
+    }
+
+    [Fact]
+    public async Task An_append_the_server_refuses_fails_alone_and_the_rest_of_its_group_commits()
+    {
+        var refusedStream = Guid.NewGuid();
+        var others = Enumerable.Range(0, Queued).Select(_ => Guid.NewGuid()).ToArray();
+
+        var refusal = default(Task<AppendResult>);
+        var results = await BehindABusyWriterAsync(() =>
+        {
+            // jsonb refuses the NUL character (serialized as \u0000): the statement fails, and with it the whole group.
+            refusal = AppendAsync(refusedStream, ExpectedVersion.NoStream, "nul \0 inside");
+            return [.. others.Select(s => AppendAsync(s, ExpectedVersion.NoStream, "fine"))];
+        });
+
+        await Assert.ThrowsAsync<PostgresException>(() => refusal!);
+        Assert.Equal(0, await CountEventsAsync(refusedStream));
+        Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT count(*) FROM ledger.streams WHERE stream_id = $1", refusedStream));
+        Assert.All(results, r => Assert.Equal(1, r.Version));
+        foreach (var stream in others)
+        {
+            Assert.Equal(1, await CountEventsAsync(stream));
+        }
+    }
+
+    [Fact]
+    public async Task An_append_whose_caller_gives_up_while_it_waits_is_not_sent()
+    {
+        var abandoned = Guid.NewGuid();
+        using var giveUp = new CancellationTokenSource();
+
+        var waiting = default(Task<AppendResult>);
+        var results = await BehindABusyWriterAsync(() =>
+        {
+            waiting = _oneWriter.AppendAsync(abandoned, TestEvents.StreamType, ExpectedVersion.NoStream, TestEvents.Notes("never"), TestEvents.By("alice"), giveUp.Token);
+            giveUp.Cancel();
+            return [AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, "sent")];
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting!);
+        Assert.Single(results);
+        Assert.Equal(0, await CountEventsAsync(abandoned));
+    }
+
+    private Task<AppendResult> AppendAsync(Guid stream, ExpectedVersion expected, params string[] texts) =>
+        _oneWriter.AppendAsync(stream, TestEvents.StreamType, expected, TestEvents.Notes(texts), TestEvents.By("alice"), Cancel);
+
+    /// <summary>
+    /// Makes the store's one writer wait on a stream lock held by another transaction, queues <paramref name="queue"/>'s
+    /// appends while it waits, releases the lock and returns what the queued appends answered.
+    /// </summary>
+    private async Task<AppendResult[]> BehindABusyWriterAsync(Func<List<Task<AppendResult>>> queue)
+    {
+        var held = Guid.NewGuid();
+        await AppendAsync(held, ExpectedVersion.NoStream, "held");
+        await using var blocker = await Database.DataSource.OpenConnectionAsync(Cancel);
+        await using var transaction = await blocker.BeginTransactionAsync(Cancel);
+        await PostgresEventStore.LockStreamAsync(blocker, held, Cancel);
+
+        var blocked = AppendAsync(held, ExpectedVersion.Any, "after the lock");
+        await WaitForALockWaitAsync();
+        var queued = queue();
+        await Task.Delay(100, Cancel);
+        Assert.All(queued, q => Assert.False(q.IsCompleted, "an append went out while the only writer was busy"));
+
+        await transaction.CommitAsync(Cancel);
+        await blocked;
+        // Ask for every answer, refusals included; the tests look at each task themselves.
+        await Task.WhenAll(queued.Select(q => q.ContinueWith(_ => { }, Cancel, TaskContinuationOptions.None, TaskScheduler.Default)));
+        return [.. queued.Where(q => q.IsCompletedSuccessfully).Select(q => q.Result)];
+    }
+
+    private async Task WaitForALockWaitAsync()
+    {
+        for (var tries = 0; tries < 200; tries++)
+        {
+            var waiting = await Database.ScalarAsync<long>(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+            if (waiting > 0)
+            {
+                return;
+            }
+
+            await Task.Delay(25, Cancel);
+        }
+
+        Assert.Fail("The writer never waited for the stream lock.");
+    }
+
+    private Task<long> TransactionsOfAsync(Guid[] streams) =>
+        Database.ScalarAsync<long>("SELECT count(DISTINCT transaction_id) FROM ledger.events WHERE stream_id = ANY ($1)", streams);
+}
