@@ -15,8 +15,9 @@ namespace CoopLedger.Api.Commands;
 
 /// <summary>
 /// Runs every command the same way: headers and body checked (400), idempotent replay (same key and body: the
-/// first answer; other body: 422), load → decide → append in one transaction with <c>If-Match</c> as the expected
-/// version (412) or, without it, a bounded retry on concurrent writes; the answer with version, position and ETag.
+/// first answer; other body: 422), load → decide → append (with the idempotency record in the same transaction) with
+/// <c>If-Match</c> as the expected version (412) or, without it, a bounded retry on concurrent writes; the answer with
+/// version, position and ETag.
 /// Domain refusals (409) and unknown ids (404) become problem details in <see cref="Errors.DomainExceptionHandler"/>.
 /// </summary>
 public sealed class CommandExecutor(AggregateHandler<PartnershipState> handler, IdempotencyRecords idempotency, TimeProvider clock)

@@ -66,6 +66,12 @@ public sealed partial class RequestErrors
             Add(field, $"At most {maxLength} characters.");
         }
 
+        // PostgreSQL's text and jsonb cannot hold U+0000: refused here, with the field, rather than by the database.
+        if (value is not null && value.Contains('\0', StringComparison.Ordinal))
+        {
+            Add(field, "The NUL character (U+0000) is not allowed.");
+        }
+
         return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 
@@ -153,9 +159,9 @@ public sealed partial class RequestErrors
             return null;
         }
 
-        if (labels.Count is < 1 or > 3 || labels.Any(label => string.IsNullOrWhiteSpace(label) || label.Length > MaxLabelLength))
+        if (labels.Count is < 1 or > 3 || labels.Any(label => string.IsNullOrWhiteSpace(label) || label.Length > MaxLabelLength || label.Contains('\0', StringComparison.Ordinal)))
         {
-            Add(field, $"One to three non-blank labels of at most {MaxLabelLength} characters: theme, sub-theme, sub-sub-theme.");
+            Add(field, $"One to three non-blank labels of at most {MaxLabelLength} characters (no NUL character): theme, sub-theme, sub-sub-theme.");
         }
 
         return new ThemePath([.. labels]);

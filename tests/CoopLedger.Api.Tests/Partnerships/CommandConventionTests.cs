@@ -136,6 +136,27 @@ public sealed class CommandConventionTests(ApiFactory api) : IClassFixture<ApiFa
     }
 
     [Fact]
+    public async Task Text_with_a_NUL_character_is_400_naming_the_field_not_500()
+    {
+        var id = await RegisterAsync();
+        var before = await api.CountEventsAsync();
+
+        // PostgreSQL stores no U+0000 in text or jsonb: caught at the door, not as a database error.
+        var challenge = await Post($"/api/partnerships/{id}/challenges", new { title = "Eau \u0000 potable" });
+        var registration = await Post("/api/partnerships", new
+        {
+            title = "Saint-Étienne – Monastir",
+            form = "DecentralisedCooperation",
+            frenchAuthorities = new[] { new { siren = "214202186", name = "Saint-\u0000Étienne", kind = "Commune" } },
+            foreignPartners = new[] { new { name = "Monastir", country = "TN", kind = "Commune" } },
+        });
+
+        Assert.True((await Problems.ReadAsync(challenge, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("title", out _));
+        Assert.True((await Problems.ReadAsync(registration, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("frenchAuthorities[0].name", out _));
+        Assert.Equal(before, await api.CountEventsAsync());
+    }
+
+    [Fact]
     public async Task Money_must_be_a_string_with_two_decimals()
     {
         var id = await RegisterAsync();
