@@ -30,8 +30,8 @@ internal sealed class AppendBenchmark(NpgsqlDataSource dataSource, TimeSpan dura
         await PrepareRawTableAsync();
         output.WriteLine($"Append throughput, {duration.TotalSeconds:F0} s per run (store = CoopLedger append, concurrent appends in group commits; "
             + "ungrouped = the store with one transaction per append; raw = plain INSERT of the same rows, one transaction each)");
-        output.WriteLine("| batch | clients | store events/s | ungrouped events/s | raw events/s | ratio | ungrouped ratio | store p50 ms | store p99 ms | raw p50 ms | raw p99 ms | CPU µs/append store | ungrouped | raw |");
-        output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        output.WriteLine("| batch | clients | store events/s | ungrouped events/s | raw events/s | ratio | ungrouped ratio | store p50 ms | store p99 ms | raw p50 ms | raw p99 ms | CPU µs/append store | ungrouped | raw | appends/group |");
+        output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var batch in BatchSizes)
         {
             foreach (var clients in Concurrencies)
@@ -43,7 +43,7 @@ internal sealed class AppendBenchmark(NpgsqlDataSource dataSource, TimeSpan dura
                     $"| {batch} | {clients} | {store.EventsPerSecond:F0} | {ungrouped.EventsPerSecond:F0} | {raw.EventsPerSecond:F0} | "
                     + $"{store.EventsPerSecond / raw.EventsPerSecond:F2} | {ungrouped.EventsPerSecond / raw.EventsPerSecond:F2} | "
                     + $"{store.Latency.Percentile(0.5):F2} | {store.Latency.Percentile(0.99):F2} | {raw.Latency.Percentile(0.5):F2} | {raw.Latency.Percentile(0.99):F2} | "
-                    + $"{store.Cpu} | {ungrouped.Cpu} | {raw.Cpu} |"));
+                    + $"{store.Cpu} | {ungrouped.Cpu} | {raw.Cpu} | {store.MeanGroup:F1} |"));
             }
         }
     }
@@ -67,6 +67,7 @@ internal sealed class AppendBenchmark(NpgsqlDataSource dataSource, TimeSpan dura
         // Warm the pool and the plans, then measure.
         await appendOnce(Guid.NewGuid(), 0, batch);
         var cpu = new CpuMeter(Process.GetCurrentProcess());
+        using var groups = new GroupSizeMeter();
         var before = cpu.Now();
         var result = await ClosedLoop.RunAsync(clients, warmUp, duration, _ =>
         {
@@ -83,11 +84,14 @@ internal sealed class AppendBenchmark(NpgsqlDataSource dataSource, TimeSpan dura
         var after = cpu.Now();
         var appends = result.PerSecond * duration.TotalSeconds / batch;
         return new AppendRun(result.PerSecond, result.Latency,
-            (after.Service - before.Service).TotalMicroseconds / appends, (after.Postgres - before.Postgres).TotalMicroseconds / appends);
+            (after.Service - before.Service).TotalMicroseconds / appends, (after.Postgres - before.Postgres).TotalMicroseconds / appends, groups.Mean);
     }
 
-    /// <summary>A run's throughput, latency, and CPU per append in this process and in PostgreSQL (µs; warm-up included).</summary>
-    private sealed record AppendRun(double EventsPerSecond, LatencyRecorder Latency, double ClientMicroseconds, double ServerMicroseconds)
+    /// <summary>
+    /// A run's throughput, latency, CPU per append in this process and in PostgreSQL (µs; warm-up included), and the
+    /// mean appends per group commit.
+    /// </summary>
+    private sealed record AppendRun(double EventsPerSecond, LatencyRecorder Latency, double ClientMicroseconds, double ServerMicroseconds, double MeanGroup)
     {
         public string Cpu => string.Create(CultureInfo.InvariantCulture, $"{ClientMicroseconds:F0}+{ServerMicroseconds:F0}");
     }

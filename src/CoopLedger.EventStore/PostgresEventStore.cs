@@ -31,10 +31,11 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
     private GroupCommit? _groups;
 
     /// <summary>
-    /// How many group commits may be in flight at once (see <see cref="AppendAsync(Guid, string, ExpectedVersion, IReadOnlyList{NewEvent}, AppendMetadata, CancellationToken)"/>);
-    /// appends arriving while all are busy wait and go together in the next.
+    /// How many group commits may be in flight at once (see <see cref="AppendAsync(Guid, string, ExpectedVersion, IReadOnlyList{NewEvent}, AppendMetadata, CancellationToken)"/>):
+    /// one as a rule, appends arriving while it is busy waiting and going together in the next; more only while a full
+    /// group waits or the groups in flight are stalled (<see cref="GroupCommit"/>).
     /// </summary>
-    public int AppendWriters { get; init; } = 2;
+    public int AppendWriters { get; init; } = 4;
 
     /// <summary>How many appends one group commit takes at most.</summary>
     public int MaxAppendsPerGroup { get; init; } = 64;

@@ -138,6 +138,29 @@ public sealed class GroupCommitTests(TestDatabase database) : StoreTestBase(data
         Assert.Equal(0, await CountEventsAsync(abandoned));
     }
 
+    [Fact]
+    public async Task A_group_stalled_on_a_stream_lock_does_not_hold_back_appends_to_other_streams()
+    {
+        // The store as configured by default: one writer as a rule, another when the groups in flight stall.
+        var store = new PostgresEventStore(Database.DataSource, TestEvents.Registry());
+        var held = Guid.NewGuid();
+        await store.AppendAsync(held, TestEvents.StreamType, ExpectedVersion.NoStream, TestEvents.Notes("held"), TestEvents.By("alice"), Cancel);
+        await using var blocker = await Database.DataSource.OpenConnectionAsync(Cancel);
+        await using var transaction = await blocker.BeginTransactionAsync(Cancel);
+        await PostgresEventStore.LockStreamAsync(blocker, held, Cancel);
+
+        var stalled = store.AppendAsync(held, TestEvents.StreamType, ExpectedVersion.Any, TestEvents.Notes("after the lock"), TestEvents.By("alice"), Cancel);
+        await WaitForALockWaitAsync();
+        var other = Guid.NewGuid();
+        var passing = await store.AppendAsync(other, TestEvents.StreamType, ExpectedVersion.NoStream, TestEvents.Notes("meanwhile"), TestEvents.By("bob"), Cancel)
+            .WaitAsync(TimeSpan.FromSeconds(10), Cancel);
+
+        Assert.Equal(1, passing.Version);
+        Assert.False(stalled.IsCompleted, "the stalled append went through while its stream was locked");
+        await transaction.CommitAsync(Cancel);
+        Assert.Equal(2, (await stalled).Version);
+    }
+
     private Task<AppendResult> AppendAsync(Guid stream, ExpectedVersion expected, params string[] texts) =>
         _oneWriter.AppendAsync(stream, TestEvents.StreamType, expected, TestEvents.Notes(texts), TestEvents.By("alice"), Cancel);
 
