@@ -27,7 +27,7 @@ public sealed class GlobalLogReader(NpgsqlDataSource dataSource, EventTypeRegist
 
     /// <summary>Reads on the caller's connection, e.g. inside the transaction that will store the new checkpoint.</summary>
     public Task<GlobalLogBatch> ReadAsync(NpgsqlConnection connection, LogCheckpoint after, int maxEvents, CancellationToken cancellationToken) =>
-        ReadAsync(connection, after, maxEvents, "AND log_order < pg_snapshot_xmin(pg_current_snapshot())", cancellationToken);
+        ReadAsync(connection, after, maxEvents, CommitSafeHorizon, cancellationToken);
 
     /// <summary>
     /// Reads every event the caller's snapshot sees after the checkpoint, without waiting for older transactions
@@ -37,16 +37,23 @@ public sealed class GlobalLogReader(NpgsqlDataSource dataSource, EventTypeRegist
     public Task<GlobalLogBatch> ReadVisibleAsync(NpgsqlConnection connection, LogCheckpoint after, int maxEvents, CancellationToken cancellationToken) =>
         ReadAsync(connection, after, maxEvents, "", cancellationToken);
 
+    /// <summary>The statement reading the log after a checkpoint ($1 its log order as text, $2 its position; $3 the most events).</summary>
+    /// <remarks>It must walk the (log_order, position) index from the checkpoint: a sort would cost the whole log per batch.</remarks>
+    internal static string Query(string horizon) => $"""
+        SELECT {EventRows.Columns} FROM ledger.events
+        WHERE (log_order, position) > ($1::text::xid8, $2) {horizon}
+        ORDER BY log_order, position
+        LIMIT $3
+        """;
+
+    /// <summary>Only events whose transactions (never younger than their log order) have all finished.</summary>
+    internal const string CommitSafeHorizon = "AND log_order < pg_snapshot_xmin(pg_current_snapshot())";
+
     private async Task<GlobalLogBatch> ReadAsync(NpgsqlConnection connection, LogCheckpoint after, int maxEvents, string horizon, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEvents, 1);
         using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.read_global_log");
-        await using var command = new NpgsqlCommand($"""
-            SELECT {EventRows.Columns} FROM ledger.events
-            WHERE (log_order, position) > ($1::text::xid8, $2) {horizon}
-            ORDER BY log_order, position
-            LIMIT $3
-            """, connection);
+        await using var command = new NpgsqlCommand(Query(horizon), connection);
         command.Parameters.Add(new() { Value = after.LogOrder.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         command.Parameters.Add(new() { Value = after.Position });
         command.Parameters.Add(new() { Value = maxEvents });

@@ -92,7 +92,7 @@ public sealed class ProjectionRebuild(PostgresEventStore store, IProjection proj
 
         var checkpoint = LogCheckpoint.Start;
         await using (var last = new NpgsqlCommand("""
-            SELECT log_order::text::bigint, position FROM ledger.events WHERE log_order < $1::xid8
+            SELECT log_order::text::bigint AS log_order_number, position FROM ledger.events WHERE log_order < $1::xid8
             ORDER BY log_order DESC, position DESC LIMIT 1
             """, reader))
         {

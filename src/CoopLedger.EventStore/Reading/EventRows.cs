@@ -7,9 +7,16 @@ namespace CoopLedger.EventStore.Reading;
 internal static class EventRows
 {
     /// <summary>The columns, in the order <see cref="Read"/> expects; data as text keeps PostgreSQL's canonical jsonb form.</summary>
+    /// <remarks>
+    /// The converted xid8 columns are named apart from the table's: unnamed, <c>log_order::text::bigint</c> would be
+    /// called <c>log_order</c>, and an <c>ORDER BY log_order</c> beside it would sort by that output column, a bigint
+    /// no index holds, instead of the table's (the global log was read by scanning and sorting every event after the
+    /// checkpoint, for every batch of every daemon).
+    /// </remarks>
     public const string Columns = """
         position, event_id, stream_id, version, type, schema_version, data::text, recorded_at, effective_at,
-        actor, reason, correlation_id, causation_id, transaction_id::text::bigint, log_order::text::bigint, previous_hash, hash
+        actor, reason, correlation_id, causation_id, transaction_id::text::bigint AS transaction_number,
+        log_order::text::bigint AS log_order_number, previous_hash, hash
         """;
 
     public static RecordedEvent Read(NpgsqlDataReader row, EventTypeRegistry types) => new(
