@@ -48,9 +48,13 @@ public static class KnownRows
     /// <param name="concerns">Whether an event can change the rows; appends with none are skipped.</param>
     /// <param name="source">The read model's rows, to follow the appends.</param>
     /// <param name="corrected">The history with its corrections applied.</param>
+    /// <param name="sourceFollowsEarlier">
+    /// Whether <paramref name="source"/> has already followed every append before <paramref name="fromVersion"/> (the
+    /// previous batch left it there), so that it need not fold them again.
+    /// </param>
     public static Changes Replay(
         IReadOnlyList<RecordedEvent> history, long fromVersion, Func<object, bool> concerns, IKnownRowSource source,
-        Func<IReadOnlyList<RecordedEvent>, IReadOnlyList<RecordedEvent>> corrected)
+        Func<IReadOnlyList<RecordedEvent>, IReadOnlyList<RecordedEvent>> corrected, bool sourceFollowsEarlier = false)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(concerns);
@@ -63,7 +67,11 @@ public static class KnownRows
         var (resets, closedSeen, open) = (-1, 0, new List<(Guid, DateOnly)>());
         if (firstIndex > 0)
         {
-            source.Reset(corrected([.. history.Take(firstIndex)]));
+            if (!sourceFollowsEarlier)
+            {
+                source.Reset(corrected([.. history.Take(firstIndex)]));
+            }
+
             var openBefore = source.Open().ToList();
             foreach (var row in source.Closed.Concat(openBefore))
             {

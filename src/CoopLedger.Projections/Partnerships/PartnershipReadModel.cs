@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Events;
 using CoopLedger.EventStore.Projections;
@@ -25,6 +26,16 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
 {
     /// <summary>How many rows a rebuild gathers before writing them.</summary>
     private const int RowsPerWrite = 20_000;
+
+    /// <summary>How many partnerships' timelines are kept between live batches, at most.</summary>
+    private const int MaxFollowed = 10_000;
+
+    /// <summary>
+    /// Per partnership, its timeline as the last live batch left it and the last version it folded: the next batch
+    /// follows on from there instead of folding the partnership's whole history again, so a batch's cost no longer
+    /// grows with the histories it touches.
+    /// </summary>
+    private readonly ConcurrentDictionary<Guid, (long Version, IKnownRowSource Source)> _followed = new();
     private HashSet<string>? _eventTypes;
     private HashSet<Type>? _concerned;
 
@@ -61,13 +72,51 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
         var ended = new List<(KnownRow Row, DateTimeOffset Until)>();
         foreach (var (partnershipId, history) in await HistoriesAsync(target.Connection, touched.ToDictionary(t => t.Key, t => t.Value.To), cancellationToken))
         {
-            var changes = KnownRows.Replay(history, touched[partnershipId].From, Concerns, Source(partnershipId), Corrected);
+            var from = touched[partnershipId].From;
+            var followed = Followed(partnershipId, history, from);
+            var source = followed ?? Source(partnershipId);
+            var changes = KnownRows.Replay(history, from, Concerns, source, Corrected, sourceFollowsEarlier: followed is not null);
             Add(rows, changes.Spans);
             ended.AddRange(changes.Ended);
+            Follow(partnershipId, history, source);
         }
 
         await EndAsync(target, ended, cancellationToken);
         await target.ReplaceAsync(Array.Empty<Guid>(), rows, cancellationToken);
+    }
+
+    /// <summary>
+    /// The partnership's timeline as the last batch left it, when it has followed exactly the events this batch's
+    /// replay starts after; otherwise (first batch, leadership taken over from another instance, a batch rolled back
+    /// after its replay) none, and the replay folds the history before the batch again.
+    /// </summary>
+    private IKnownRowSource? Followed(Guid partnershipId, IReadOnlyList<RecordedEvent> history, long fromVersion)
+    {
+        // Taken out while replayed: a rebuild's catch-up may apply a batch beside the live one.
+        if (!_followed.TryRemove(partnershipId, out var kept))
+        {
+            return null;
+        }
+
+        var lastBefore = history.LastOrDefault(e => e.Version < fromVersion && Concerns(e.Data))?.Version ?? 0;
+        return lastBefore > 0 && kept.Version == lastBefore ? kept.Source : null;
+    }
+
+    /// <summary>Keeps the timeline for the next batch, with the last version it folded.</summary>
+    private void Follow(Guid partnershipId, IReadOnlyList<RecordedEvent> history, IKnownRowSource source)
+    {
+        if (history.LastOrDefault(e => Concerns(e.Data)) is not { } last)
+        {
+            return;
+        }
+
+        if (_followed.Count >= MaxFollowed)
+        {
+            // Bounded memory: the partnerships written to since then are followed again from their next batch.
+            _followed.Clear();
+        }
+
+        _followed[partnershipId] = (last.Version, source);
     }
 
     /// <summary>The touched partnerships' histories up to the versions given, only the event types this read model uses.</summary>

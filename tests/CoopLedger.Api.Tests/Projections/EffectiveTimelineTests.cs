@@ -36,8 +36,44 @@ public sealed class EffectiveTimelineTests
         }
     }
 
+    [Fact]
+    public void A_timeline_kept_from_the_previous_batch_gives_the_changes_of_folding_the_history_again()
+    {
+        for (var seed = 0; seed < 300; seed++)
+        {
+            var random = new Random(seed);
+            // Each event its own append (its own recorded instant), batches of one to four appends.
+            var history = History(random).Select(e => e with { RecordedAt = e.RecordedAt.AddMinutes(e.Version) }).ToList();
+            var kept = KeyedTimeline();
+            for (var from = 1; from <= history.Count;)
+            {
+                var upTo = history.Take(Math.Min(history.Count, from + random.Next(0, 4))).ToList();
+
+                var foldedAgain = KnownRows.Replay(upTo, from, Concerns, KeyedTimeline(), h => h);
+                var followed = KnownRows.Replay(upTo, from, Concerns, kept, h => h, sourceFollowsEarlier: from > 1);
+
+                Assert.Equal(Describe(foldedAgain), Describe(followed));
+                from = upTo.Count + 1;
+            }
+        }
+    }
+
+    /// <summary>Rows named by their funding line, as a read model's are (the replay tells rows apart by entity and first day).</summary>
+    private static EffectiveTimeline<Guid, (Guid Line, decimal Amount, bool Withdrawn)> KeyedTimeline() => new(
+        Concerns,
+        state => state.Funding.Values.Select(l => (l.FundingId, (l.FundingId, l.Amount, l.Withdrawn))),
+        (row, validity) => new KnownRow("lines", row.Line, validity.LowerBound, [row.Line, row.Amount, row.Withdrawn, validity]));
+
+    private static bool Concerns(object data) => data is PartnershipRegistered or FundingCommitted or FundingRevised or FundingWithdrawn;
+
+    private static List<string> Describe(KnownRows.Changes changes) =>
+    [
+        .. changes.Spans.Select(s => $"{string.Join('|', s.Row.Values)} known {s.From:O}..{s.Until:O}"),
+        .. changes.Ended.Select(e => $"{string.Join('|', e.Row.Values)} ended {e.Until:O}"),
+    ];
+
     private static EffectiveTimeline<Guid, (decimal Amount, bool Withdrawn)> Timeline() => new(
-        data => data is PartnershipRegistered or FundingCommitted or FundingRevised or FundingWithdrawn,
+        Concerns,
         state => state.Funding.Values.Select(l => (l.FundingId, (l.Amount, l.Withdrawn))),
         (row, validity) => new KnownRow("lines", Guid.Empty, validity.LowerBound, [row.Amount, row.Withdrawn, validity]));
 
