@@ -31,11 +31,11 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
     private const int MaxFollowed = 10_000;
 
     /// <summary>
-    /// Per partnership, its timeline as the last live batch left it and the last version it folded: the next batch
+    /// Per partnership, its timeline as the last live batch left it and the last event it folded: the next batch
     /// follows on from there instead of folding the partnership's whole history again, so a batch's cost no longer
     /// grows with the histories it touches.
     /// </summary>
-    private readonly ConcurrentDictionary<Guid, (long Version, IKnownRowSource Source)> _followed = new();
+    private readonly ConcurrentDictionary<Guid, (Guid LastEventId, IKnownRowSource Source)> _followed = new();
     private HashSet<string>? _eventTypes;
     private HashSet<Type>? _concerned;
 
@@ -87,8 +87,9 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
 
     /// <summary>
     /// The partnership's timeline as the last batch left it, when it has followed exactly the events this batch's
-    /// replay starts after; otherwise (first batch, leadership taken over from another instance, a batch rolled back
-    /// after its replay) none, and the replay folds the history before the batch again.
+    /// replay starts after (its last folded event is the last one before the batch); otherwise (first batch,
+    /// leadership taken over from another instance, a batch rolled back after its replay) none, and the replay folds
+    /// the history before the batch again.
     /// </summary>
     private IKnownRowSource? Followed(Guid partnershipId, IReadOnlyList<RecordedEvent> history, long fromVersion)
     {
@@ -98,11 +99,13 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
             return null;
         }
 
-        var lastBefore = history.LastOrDefault(e => e.Version < fromVersion && Concerns(e.Data))?.Version ?? 0;
-        return lastBefore > 0 && kept.Version == lastBefore ? kept.Source : null;
+        // By event id, not version: an inline projection replays events in their append's transaction, and should
+        // that roll back, another writer's events may take the same versions.
+        var lastBefore = history.LastOrDefault(e => e.Version < fromVersion && Concerns(e.Data));
+        return lastBefore is not null && kept.LastEventId == lastBefore.EventId ? kept.Source : null;
     }
 
-    /// <summary>Keeps the timeline for the next batch, with the last version it folded.</summary>
+    /// <summary>Keeps the timeline for the next batch, with the last event it folded.</summary>
     private void Follow(Guid partnershipId, IReadOnlyList<RecordedEvent> history, IKnownRowSource source)
     {
         if (history.LastOrDefault(e => Concerns(e.Data)) is not { } last)
@@ -116,7 +119,7 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
             _followed.Clear();
         }
 
-        _followed[partnershipId] = (last.Version, source);
+        _followed[partnershipId] = (last.EventId, source);
     }
 
     /// <summary>The touched partnerships' histories up to the versions given, only the event types this read model uses.</summary>
