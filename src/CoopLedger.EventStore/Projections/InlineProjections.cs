@@ -42,7 +42,8 @@ public sealed class InlineProjections
                 await shared.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await projection.ApplyAsync(new ProjectionTarget(connection, projection.Name, projection.Tables), appended, cancellationToken).ConfigureAwait(false);
+            var target = new ProjectionTarget(connection, projection.Name, projection.Tables) { EventsCommitted = false };
+            await projection.ApplyAsync(target, appended, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -15,6 +15,13 @@ public sealed class ProjectionTarget(NpgsqlConnection connection, string schema,
     public string Schema => schema;
 
     /// <summary>
+    /// Whether the events applied have committed (a daemon's or a rebuild's batch); false for an inline projection,
+    /// applied inside the append's own transaction, which may still roll back: what it reads then must not be kept
+    /// anywhere beyond that transaction (e.g. in the shared stream cache).
+    /// </summary>
+    public bool EventsCommitted { get; init; } = true;
+
+    /// <summary>
     /// Replaces every row of the given keys with the rows given (binary COPY: the rows of thousands of keys cost
     /// one round trip per table, not one statement per row).
     /// </summary>

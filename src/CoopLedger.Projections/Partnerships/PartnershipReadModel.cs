@@ -70,7 +70,7 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
 
         var rows = new ProjectionRows();
         var ended = new List<(KnownRow Row, DateTimeOffset Until)>();
-        foreach (var (partnershipId, history) in await HistoriesAsync(target.Connection, touched.ToDictionary(t => t.Key, t => t.Value.To), cancellationToken))
+        foreach (var (partnershipId, history) in await HistoriesAsync(target, touched.ToDictionary(t => t.Key, t => t.Value.To), cancellationToken))
         {
             var from = touched[partnershipId].From;
             var followed = Followed(partnershipId, history, from);
@@ -123,10 +123,15 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
     }
 
     /// <summary>The touched partnerships' histories up to the versions given, only the event types this read model uses.</summary>
+    /// <remarks>
+    /// Events not yet committed (an inline application) are read from the database, not through the stream cache:
+    /// should their transaction roll back, commands would otherwise decide on events that never were.
+    /// </remarks>
     private async Task<IEnumerable<(Guid, IReadOnlyList<RecordedEvent>)>> HistoriesAsync(
-        NpgsqlConnection connection, Dictionary<Guid, long> upTo, CancellationToken cancellationToken)
+        ProjectionTarget target, Dictionary<Guid, long> upTo, CancellationToken cancellationToken)
     {
-        if (histories is null)
+        var connection = target.Connection;
+        if (histories is null || !target.EventsCommitted)
         {
             var read = await store.ReadStreamsAsync(connection, upTo.ToDictionary(s => s.Key, s => (0L, s.Value)), EventTypes, cancellationToken);
             return read.Select(s => (s.Key, (IReadOnlyList<RecordedEvent>)s.Value));

@@ -1,7 +1,14 @@
 using System.Net;
+using System.Net.Http.Json;
+using CoopLedger.Domain.Partnerships;
+using CoopLedger.Domain.Partnerships.Funding;
+using CoopLedger.EventStore;
+using CoopLedger.EventStore.Appending;
+using CoopLedger.EventStore.Events;
 using CoopLedger.Api.Tests.Partnerships;
 using CoopLedger.Testing;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CoopLedger.Api.Tests.Projections;
 
@@ -46,6 +53,30 @@ public sealed class InlineProjectionTests(InlineFundingApiFactory api) : IClassF
         }
 
         Assert.Equal("5000.00", await AmountIn2040Async(client));
+    }
+
+    [Fact]
+    public async Task An_append_rolled_back_after_its_inline_projection_leaves_nothing_later_commands_decide_on()
+    {
+        var client = new ApiClient(api.CreateClient());
+        var id = (await client.PostAsync("/api/partnerships", ApiClient.Registration("Rolled back (test)"), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var store = api.Services.GetRequiredService<PostgresEventStore>();
+        var phantom = Guid.NewGuid();
+        await using (var connection = await store.DataSource.OpenConnectionAsync(Cancel))
+        await using (var transaction = await connection.BeginTransactionAsync(Cancel))
+        {
+            // The inline projection reads the partnership's history inside this transaction, then it rolls back.
+            var line = new FundingCommitted(phantom, new Funder("Ville", FunderKind.FrenchAuthority), 7777m, 2042, FundingMechanism.GeneralBudget, null, false);
+            await store.AppendAsync(connection, id, PartnershipEventTypes.StreamType, ExpectedVersion.Exactly(1), [new NewEvent(line)],
+                new AppendMetadata("test", "rolled back", null), Cancel);
+            await transaction.RollbackAsync(Cancel);
+        }
+
+        // The line never existed: revising it is a 404, and the next commitment is the partnership's second version.
+        var revision = await client.Http.PostAsJsonAsync(new Uri($"/api/partnerships/{id}/funding/{phantom}/revisions", UriKind.Relative), new { amount = "1.00", reason = "test" }, Cancel);
+        await Problems.ReadAsync(revision, HttpStatusCode.NotFound);
+        var funding = new { funder = new { name = "Ville", kind = "FrenchAuthority" }, amount = "10.00", year = 2042, mechanism = "GeneralBudget", reason = "test" };
+        Assert.Equal(2, (await client.PostAsync($"/api/partnerships/{id}/funding", funding)).GetProperty("version").GetInt64());
     }
 
     private static async Task<string?> AmountIn2040Async(ApiClient client) =>
