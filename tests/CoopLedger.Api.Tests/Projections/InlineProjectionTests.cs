@@ -5,6 +5,7 @@ using CoopLedger.Domain.Partnerships.Funding;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Appending;
 using CoopLedger.EventStore.Events;
+using CoopLedger.Projections.Funding;
 using CoopLedger.Api.Tests.Partnerships;
 using CoopLedger.Testing;
 using Microsoft.AspNetCore.Hosting;
@@ -77,6 +78,41 @@ public sealed class InlineProjectionTests(InlineFundingApiFactory api) : IClassF
         await Problems.ReadAsync(revision, HttpStatusCode.NotFound);
         var funding = new { funder = new { name = "Ville", kind = "FrenchAuthority" }, amount = "10.00", year = 2042, mechanism = "GeneralBudget", reason = "test" };
         Assert.Equal(2, (await client.PostAsync($"/api/partnerships/{id}/funding", funding)).GetProperty("version").GetInt64());
+    }
+
+    [Fact]
+    public async Task After_another_instance_appended_the_inline_projection_folds_again_rather_than_follow_what_it_kept()
+    {
+        var client = new ApiClient(api.CreateClient());
+        var id = (await client.PostAsync("/api/partnerships", ApiClient.Registration("Two instances (test)"), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var store = api.Services.GetRequiredService<PostgresEventStore>();
+        var funder = new Funder("Ville", FunderKind.FrenchAuthority);
+
+        // This instance's inline projection follows version 2 of a transaction that rolls back...
+        await using (var connection = await store.DataSource.OpenConnectionAsync(Cancel))
+        await using (var transaction = await connection.BeginTransactionAsync(Cancel))
+        {
+            await store.AppendAsync(connection, id, PartnershipEventTypes.StreamType, ExpectedVersion.Exactly(1),
+                [new NewEvent(new FundingCommitted(Guid.NewGuid(), funder, 7777m, 2043, FundingMechanism.GeneralBudget, null, false))],
+                new AppendMetadata("test", "rolled back", null), Cancel);
+            await transaction.RollbackAsync(Cancel);
+        }
+
+        // ...while another instance, with its own inline projection, commits a different version 2.
+        var other = new PostgresEventStore(store.DataSource, store.Types);
+        other.Inline.Register(new FundingPerYearProjection(other));
+        var theirs = Guid.NewGuid();
+        await other.AppendAsync(id, PartnershipEventTypes.StreamType, ExpectedVersion.Exactly(1),
+            [new NewEvent(new FundingCommitted(theirs, funder, 1000m, 2043, FundingMechanism.GeneralBudget, null, false))],
+            new AppendMetadata("test", "the other instance", null), Cancel);
+
+        // Back on this instance: its kept timeline ends at a version 2 that never was, so it must fold the history again.
+        var funding = new { funder = new { name = "Ville", kind = "FrenchAuthority" }, amount = "10.00", year = 2043, mechanism = "GeneralBudget", reason = "test" };
+        await client.PostAsync($"/api/partnerships/{id}/funding", funding);
+        await client.PostAsync($"/api/partnerships/{id}/funding/{theirs}/revisions", new { amount = "1500.00", reason = "avenant" });
+
+        var rows = (await client.GetAsync($"/api/reports/funding-per-year?from=2043&to=2043&groupBy=partnership")).GetProperty("rows");
+        Assert.Equal("1510.00", rows.EnumerateArray().Single(r => r.GetProperty("key").GetString() == id.ToString()).GetProperty("amount").GetString());
     }
 
     private static async Task<string?> AmountIn2040Async(ApiClient client) =>
