@@ -115,12 +115,20 @@ internal sealed class AppendStatement
     {
         ArgumentNullException.ThrowIfNull(reader);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return new AppendOutcome(reader.GetString(0), reader.GetInt64(1), reader.IsDBNull(2) ? 0 : reader.GetInt64(2));
+        // A busy append has neither version nor position: nothing of it was written.
+        return new AppendOutcome(reader.GetString(0), reader.IsDBNull(1) ? 0 : reader.GetInt64(1), reader.IsDBNull(2) ? 0 : reader.GetInt64(2));
     }
 }
 
-/// <summary>What <c>ledger.append</c> answered.</summary>
-/// <param name="Outcome"><c>appended</c>, <c>duplicate</c> or <c>conflict</c>.</param>
+/// <summary>What <c>ledger.append</c> or <c>ledger.append_group</c> answered.</summary>
+/// <param name="Outcome">
+/// <c>appended</c>, <c>duplicate</c> or <c>conflict</c>; from a group also <see cref="Busy"/> (the stream was locked by
+/// another transaction: nothing written, to run alone).
+/// </param>
 /// <param name="Version">The stream's version after the append (its current version, on a conflict).</param>
 /// <param name="Position">The global position of the last event appended (or of the original append's, for a duplicate).</param>
-internal sealed record AppendOutcome(string Outcome, long Version, long Position);
+internal sealed record AppendOutcome(string Outcome, long Version, long Position)
+{
+    /// <summary>The outcome of a group's append whose stream another transaction held.</summary>
+    public const string Busy = "busy";
+}

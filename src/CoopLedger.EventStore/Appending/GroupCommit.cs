@@ -16,11 +16,12 @@ namespace CoopLedger.EventStore.Appending;
 /// cores, writers that took whatever waited made groups of one or two at eight clients and of six at 32, and appended
 /// a sixth to a fifth less than one writer (groups of four and sixteen). A further writer (up to <c>maxWriters</c>)
 /// starts only when those at work cannot keep up: a full group is waiting, or no group has started for
-/// <see cref="StallAfter"/> (one is stalled, say on a stream lock held by another transaction, and the appends queued
-/// behind it are for other streams). Each append keeps its own version check and its own
-/// answer (a conflict is an outcome, not an error, and does not disturb the others), and is acknowledged only once
-/// its group has committed. Should a statement of a group fail, nothing of the group
-/// has committed: each of its appends then runs again alone, so that only the one at fault fails.
+/// <see cref="StallAfter"/>. A group waits for no stream lock: an append whose stream another transaction holds (a
+/// command deciding under its stream's lock) comes back busy and runs alone beside the writer, through
+/// <c>ledger.append</c>, which waits for the lock. Each append keeps its own version check and its own answer (a
+/// conflict is an outcome, not an error, and does not disturb the others), and is acknowledged only once its group
+/// has committed. Should a statement of a group fail, nothing of the group has committed: each of its appends then
+/// runs again alone, so that only the one at fault fails.
 /// </remarks>
 internal sealed class GroupCommit
 {
@@ -149,7 +150,17 @@ internal sealed class GroupCommit
             var outcomes = await RunAsync(group).ConfigureAwait(false);
             for (var i = 0; i < group.Count; i++)
             {
-                group[i].Done.TrySetResult(outcomes[i]);
+                if (outcomes[i].Outcome == AppendOutcome.Busy)
+                {
+                    // Its stream is locked by another transaction: it runs alone, on a connection of its own, where
+                    // it may wait for that lock without holding back the writer and the appends after it.
+                    var busy = group[i];
+                    _ = Task.Run(() => SendAsync([busy]));
+                }
+                else
+                {
+                    group[i].Done.TrySetResult(outcomes[i]);
+                }
             }
         }
         catch (PostgresException) when (group.Count > 1)

@@ -354,5 +354,156 @@ public static class LedgerMigrations
             END
             $$;
             """),
+        new("ledger", 7, "group commit waits for no stream lock", """
+            -- As migration 6, but a group no longer waits for a stream another transaction has locked: the outcome of
+            -- such an append is 'busy', nothing of it is written, and the store runs it alone (where it may wait).
+            -- Before, one command holding its stream's lock held back every append of the group behind it.
+            CREATE OR REPLACE FUNCTION ledger.append_group(
+                p_stream_ids uuid[], p_stream_types text[], p_expected_versions bigint[], p_counts int[],
+                p_actors text[], p_reasons text[], p_correlation_ids text[], p_causation_ids text[], p_idempotency_keys text[],
+                p_event_ids uuid[], p_types text[], p_schema_versions int[], p_data jsonb[], p_effective_at timestamptz[])
+            RETURNS TABLE (outcome text, version bigint, last_position bigint)
+            -- Planned for each call's array sizes, the statements cost more to plan than to run; their generic plans
+            -- find every row by key.
+            LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+            DECLARE
+                v_appends int := coalesce(array_length(p_stream_ids, 1), 0);
+                v_events int := coalesce(array_length(p_event_ids, 1), 0);
+                v_xid xid8 := pg_current_xact_id();
+                v_first int[];
+                v_fast_ids uuid[] := '{}';
+                v_locked uuid[];
+                v_busy uuid[];
+                v_fast_n int[] := '{}';
+                -- The appends done together, as the first statement found them.
+                a_n int[];
+                a_before bigint[];
+                a_recorded timestamptz[];
+                a_hash bytea[];
+                a_log_order xid8[];
+                a_streams uuid[];
+                a_positions bigint[];
+                -- Per append, the answers.
+                v_outcome text[] := array_fill(NULL::text, ARRAY[v_appends]);
+                v_version bigint[] := array_fill(NULL::bigint, ARRAY[v_appends]);
+                v_last bigint[] := array_fill(NULL::bigint, ARRAY[v_appends]);
+                -- Per event, aligned with p_event_ids; null for the events of appends done one by one.
+                e_stream uuid[] := array_fill(NULL::uuid, ARRAY[v_events]);
+                e_version bigint[] := array_fill(NULL::bigint, ARRAY[v_events]);
+                e_recorded timestamptz[] := array_fill(NULL::timestamptz, ARRAY[v_events]);
+                e_effective timestamptz[] := array_fill(NULL::timestamptz, ARRAY[v_events]);
+                e_actor text[] := array_fill(NULL::text, ARRAY[v_events]);
+                e_reason text[] := array_fill(NULL::text, ARRAY[v_events]);
+                e_correlation text[] := array_fill(NULL::text, ARRAY[v_events]);
+                e_causation text[] := array_fill(NULL::text, ARRAY[v_events]);
+                e_log_order xid8[] := array_fill(NULL::xid8, ARRAY[v_events]);
+                e_previous bytea[] := array_fill(NULL::bytea, ARRAY[v_events]);
+                e_hash bytea[] := array_fill(NULL::bytea, ARRAY[v_events]);
+                v_next int := 1;
+                v_chain bytea;
+                v_last_event int;
+                n int;
+                r record;
+            BEGIN
+                -- Every existing stream of the group that no other transaction holds, locked; those held (a command
+                -- deciding under its stream's lock) are busy: their appends are left to run alone, so the group waits
+                -- for no one.
+                SELECT coalesce(array_agg(l.stream_id), '{}') INTO v_locked
+                FROM (SELECT s.stream_id FROM ledger.streams s WHERE s.stream_id = ANY (p_stream_ids) ORDER BY s.stream_id FOR UPDATE SKIP LOCKED) l;
+                SELECT coalesce(array_agg(s.stream_id), '{}') INTO v_busy
+                FROM ledger.streams s WHERE s.stream_id = ANY (p_stream_ids) AND NOT s.stream_id = ANY (v_locked);
+
+                FOR k IN 1 .. v_appends LOOP
+                    v_first[k] := v_next;
+                    v_next := v_next + p_counts[k];
+                    IF p_stream_ids[k] = ANY (v_busy) THEN
+                        v_outcome[k] := 'busy';
+                    ELSIF p_idempotency_keys[k] IS NULL AND p_expected_versions[k] <> 0
+                        AND array_position(p_stream_ids, p_stream_ids[k]) = k
+                        AND array_position(p_stream_ids, p_stream_ids[k], k + 1) IS NULL THEN
+                        v_fast_ids := v_fast_ids || p_stream_ids[k];
+                        v_fast_n := v_fast_n || k;
+                    END IF;
+                END LOOP;
+
+                -- Under the locks, the clock never goes back within a stream (as in ledger.append). Streams are found by
+                -- key, and their appends by place in the arrays: joined with unnest(), whose size a plan cannot know,
+                -- they were read with a scan of the whole table. LIMIT keeps the previous event a lookup by key too.
+                WITH moved AS (
+                    UPDATE ledger.streams s
+                    SET version = s.version + p_counts[v_fast_n[array_position(v_fast_ids, s.stream_id)]], updated_at = clock_timestamp()
+                    WHERE s.stream_id = ANY (v_fast_ids)
+                      AND (p_expected_versions[v_fast_n[array_position(v_fast_ids, s.stream_id)]] < 0
+                           OR s.version = p_expected_versions[v_fast_n[array_position(v_fast_ids, s.stream_id)]])
+                    RETURNING v_fast_n[array_position(v_fast_ids, s.stream_id)] AS n, s.stream_id,
+                        s.version - p_counts[v_fast_n[array_position(v_fast_ids, s.stream_id)]] AS before, s.updated_at)
+                SELECT array_agg(m.n), array_agg(m.before), array_agg(m.updated_at), array_agg(p.hash), array_agg(p.log_order)
+                INTO a_n, a_before, a_recorded, a_hash, a_log_order
+                FROM moved m
+                LEFT JOIN LATERAL (
+                    SELECT e.hash, e.log_order FROM ledger.events e WHERE e.stream_id = m.stream_id AND e.version = m.before LIMIT 1
+                ) p ON true;
+
+                -- Hashes chain one event to the next, so they are computed in order; the rows go in with one INSERT.
+                FOR k IN 1 .. coalesce(array_length(a_n, 1), 0) LOOP
+                    n := a_n[k];
+                    v_chain := a_hash[k];
+                    v_version[n] := a_before[k];
+                    FOR i IN v_first[n] .. v_first[n] + p_counts[n] - 1 LOOP
+                        v_version[n] := v_version[n] + 1;
+                        e_stream[i] := p_stream_ids[n];
+                        e_version[i] := v_version[n];
+                        e_recorded[i] := a_recorded[k];
+                        e_effective[i] := coalesce(p_effective_at[i], a_recorded[k]);
+                        e_actor[i] := p_actors[n];
+                        e_reason[i] := p_reasons[n];
+                        e_correlation[i] := p_correlation_ids[n];
+                        e_causation[i] := p_causation_ids[n];
+                        -- As in ledger.append: never before the stream's previous event in the log's order.
+                        e_log_order[i] := greatest(v_xid, a_log_order[k]);
+                        e_previous[i] := v_chain;
+                        v_chain := ledger.event_hash(v_chain, p_stream_ids[n], v_version[n], p_types[i], p_schema_versions[i], p_data[i],
+                            e_effective[i], a_recorded[k], p_actors[n], p_reasons[n]);
+                        e_hash[i] := v_chain;
+                    END LOOP;
+                    v_outcome[n] := 'appended';
+                END LOOP;
+
+                WITH inserted AS (
+                    INSERT INTO ledger.events (event_id, stream_id, version, type, schema_version, data, recorded_at,
+                        effective_at, actor, reason, correlation_id, causation_id, log_order, previous_hash, hash)
+                    SELECT e.id, e.stream_id, e.version, e.type, e.schema_version, e.data, e.recorded,
+                        e.effective, e.actor, e.reason, e.correlation, e.causation, e.log_order, e.previous, e.hash
+                    FROM unnest(p_event_ids, e_stream, e_version, p_types, p_schema_versions, p_data, e_recorded,
+                        e_effective, e_actor, e_reason, e_correlation, e_causation, e_log_order, e_previous, e_hash)
+                        AS e(id, stream_id, version, type, schema_version, data, recorded,
+                            effective, actor, reason, correlation, causation, log_order, previous, hash)
+                    WHERE e.stream_id IS NOT NULL
+                    RETURNING stream_id, position)
+                SELECT array_agg(l.stream_id), array_agg(l.position) INTO a_streams, a_positions
+                FROM (SELECT inserted.stream_id, max(inserted.position) AS position FROM inserted GROUP BY inserted.stream_id) l;
+
+                FOR k IN 1 .. coalesce(array_length(a_streams, 1), 0) LOOP
+                    -- A stream done together has no other append in the group.
+                    v_last[array_position(p_stream_ids, a_streams[k])] := a_positions[k];
+                END LOOP;
+
+                FOR k IN 1 .. v_appends LOOP
+                    CONTINUE WHEN v_outcome[k] IS NOT NULL;
+                    v_last_event := v_first[k] + p_counts[k] - 1;
+                    SELECT a.outcome, a.version, a.last_position INTO r
+                    FROM ledger.append(p_stream_ids[k], p_stream_types[k], p_expected_versions[k],
+                        p_event_ids[v_first[k]:v_last_event], p_types[v_first[k]:v_last_event], p_schema_versions[v_first[k]:v_last_event],
+                        p_data[v_first[k]:v_last_event], p_effective_at[v_first[k]:v_last_event],
+                        p_actors[k], p_reasons[k], p_correlation_ids[k], p_causation_ids[k], p_idempotency_keys[k]) a;
+                    v_outcome[k] := r.outcome;
+                    v_version[k] := r.version;
+                    v_last[k] := r.last_position;
+                END LOOP;
+
+                RETURN QUERY SELECT * FROM unnest(v_outcome, v_version, v_last);
+            END
+            $$;
+            """),
     ];
 }

@@ -95,6 +95,32 @@ public sealed class GroupCommitTests(TestDatabase database) : StoreTestBase(data
         Assert.Equal(1, await TransactionsOfAsync(others));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task An_append_whose_stream_another_transaction_holds_runs_alone_and_its_group_does_not_wait()
+    {
+        var locked = Guid.NewGuid();
+        await AppendAsync(locked, ExpectedVersion.NoStream, "one");
+        var others = Enumerable.Range(0, Queued).Select(_ => Guid.NewGuid()).ToArray();
+        // A command deciding under its stream's lock, as commands do after losing a race.
+        await using var holder = await Database.DataSource.OpenConnectionAsync(Cancel);
+        await using var holding = await holder.BeginTransactionAsync(Cancel);
+        await PostgresEventStore.LockStreamAsync(holder, locked, Cancel);
+
+        var waiting = default(Task<AppendResult>);
+        var results = await BehindABusyWriterAsync(() =>
+        {
+            waiting = AppendAsync(locked, ExpectedVersion.Exactly(1), "two");
+            return [.. others.Select(s => AppendAsync(s, ExpectedVersion.NoStream, "fine"))];
+        });
+
+        Assert.All(results, r => Assert.Equal(1, r.Version));
+        Assert.Equal(1, await TransactionsOfAsync(others));
+        Assert.False(waiting!.IsCompleted, "the append went through while its stream was locked");
+        await holding.CommitAsync(Cancel);
+        Assert.Equal(2, (await waiting).Version);
+        Assert.Equal(2, await CountEventsAsync(locked));
+    }
+
     [Fact]
     public async Task An_append_the_server_refuses_fails_alone_and_the_rest_of_its_group_commits()
     {
