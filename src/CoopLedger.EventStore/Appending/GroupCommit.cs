@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using CoopLedger.EventStore.Telemetry;
 using Npgsql;
 
@@ -23,6 +24,7 @@ namespace CoopLedger.EventStore.Appending;
 /// has committed. Should a statement of a group fail, nothing of the group has committed: each of its appends then
 /// runs again alone, so that only the one at fault fails.
 /// </remarks>
+[SuppressMessage("Design", "CA1001", Justification = "Its semaphore's wait handle is never asked for: a SemaphoreSlim without one holds nothing to dispose.")]
 internal sealed class GroupCommit
 {
     /// <summary>
@@ -32,6 +34,7 @@ internal sealed class GroupCommit
     public static readonly TimeSpan StallAfter = TimeSpan.FromMilliseconds(10);
 
     private readonly ConcurrentQueue<Waiting> _queue = new();
+    private readonly SemaphoreSlim _busySlots;
     private readonly NpgsqlDataSource _dataSource;
     private readonly int _maxWriters;
     private readonly int _maxGroupSize;
@@ -46,6 +49,7 @@ internal sealed class GroupCommit
     {
         _dataSource = dataSource;
         _maxWriters = maxWriters;
+        _busySlots = new SemaphoreSlim(Math.Max(1, Math.Min(maxWriters, 16)));
         _maxGroupSize = maxGroupSize;
     }
 
@@ -143,19 +147,18 @@ internal sealed class GroupCommit
         return [.. group.OrderBy(w => w.Statement.StreamId)];
     }
 
-    private async Task SendAsync(List<Waiting> group)
+    private async Task SendAsync(List<Waiting> group, CancellationToken cancellation = default)
     {
         try
         {
-            var outcomes = await RunAsync(group).ConfigureAwait(false);
+            var outcomes = await RunAsync(group, cancellation).ConfigureAwait(false);
             for (var i = 0; i < group.Count; i++)
             {
                 if (outcomes[i].Outcome == AppendOutcome.Busy)
                 {
                     // Its stream is locked by another transaction: it runs alone, on a connection of its own, where
                     // it may wait for that lock without holding back the writer and the appends after it.
-                    var busy = group[i];
-                    _ = Task.Run(() => SendAsync([busy]));
+                    _ = RunBusyAsync(group[i]);
                 }
                 else
                 {
@@ -168,7 +171,7 @@ internal sealed class GroupCommit
             // The server refused a statement, so the whole group rolled back: run each alone to find the one at fault.
             foreach (var waiting in group)
             {
-                await SendAsync([waiting]).ConfigureAwait(false);
+                await SendAsync([waiting], CancellationToken.None).ConfigureAwait(false);
             }
         }
 #pragma warning disable CA1031 // Whatever failed the group (a lost connection, a timeout) is each waiting caller's to see.
@@ -182,17 +185,45 @@ internal sealed class GroupCommit
         }
     }
 
-    private async Task<AppendOutcome[]> RunAsync(List<Waiting> group)
+    /// <summary>
+    /// Runs alone an append whose stream was locked: unlike a group's, it waits for its caller, who may give up while
+    /// it waits for the lock (nothing is then written). At most as many wait at once as there may be writers (16 at
+    /// most), so that one contended stream cannot take every pooled connection.
+    /// </summary>
+    private async Task RunBusyAsync(Waiting busy)
+    {
+        try
+        {
+            await _busySlots.WaitAsync(busy.Cancellation).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            busy.Done.TrySetCanceled(busy.Cancellation);
+            return;
+        }
+
+        try
+        {
+            await SendAsync([busy], busy.Cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            _busySlots.Release();
+        }
+    }
+
+    private async Task<AppendOutcome[]> RunAsync(List<Waiting> group, CancellationToken cancellation)
     {
         EventStoreTelemetry.AppendGroupSize.Record(group.Count);
-        // Not the callers' cancellation: the group is everyone's. The data source's command timeout bounds it.
-        await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        // A group does not heed its callers' cancellation (the group is everyone's); a busy append run alone heeds its
+        // caller's. The data source's command timeout bounds both.
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellation).ConfigureAwait(false);
         // One statement, so one transaction: all of the group commits, or none of it. An append alone costs less
         // through ledger.append, whose statements are all it needs.
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(group.Count == 1 ? group[0].Statement.ToCommand() : AppendStatement.ToGroupCommand([.. group.Select(w => w.Statement)]));
         var outcomes = new AppendOutcome[group.Count];
-        await using (var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false))
+        await using (var reader = await batch.ExecuteReaderAsync(cancellation).ConfigureAwait(false))
         {
             for (var i = 0; i < group.Count; i++)
             {

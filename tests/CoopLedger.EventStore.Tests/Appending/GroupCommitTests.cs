@@ -121,6 +121,33 @@ public sealed class GroupCommitTests(TestDatabase database) : StoreTestBase(data
         Assert.Equal(2, await CountEventsAsync(locked));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_busy_append_whose_caller_gives_up_while_it_waits_for_the_lock_writes_nothing()
+    {
+        var locked = Guid.NewGuid();
+        await AppendAsync(locked, ExpectedVersion.NoStream, "one");
+        await using var holder = await Database.DataSource.OpenConnectionAsync(Cancel);
+        await using var holding = await holder.BeginTransactionAsync(Cancel);
+        await PostgresEventStore.LockStreamAsync(holder, locked, Cancel);
+        using var giveUp = new CancellationTokenSource();
+
+        var waiting = default(Task<AppendResult>);
+        await BehindABusyWriterAsync(() =>
+        {
+            waiting = _oneWriter.AppendAsync(locked, TestEvents.StreamType, ExpectedVersion.Any, TestEvents.Notes("never"), TestEvents.By("alice"), giveUp.Token);
+            return [AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, "sent")];
+        });
+        await WaitForALockWaitAsync();
+        await giveUp.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting!);
+        // Let the cancelled statement end before the lock goes: had it still been waiting, it would now write.
+        await Task.Delay(200, Cancel);
+        await holding.CommitAsync(Cancel);
+        await Task.Delay(200, Cancel);
+        Assert.Equal(1, await CountEventsAsync(locked));
+    }
+
     [Fact]
     public async Task An_append_the_server_refuses_fails_alone_and_the_rest_of_its_group_commits()
     {
