@@ -16,8 +16,9 @@ namespace CoopLedger.EventStore.Appending;
 /// the rule: every further transaction in flight costs the database its own statements and commit. On the bench's two
 /// cores, writers that took whatever waited made groups of one or two at eight clients and of six at 32, and appended
 /// a sixth to a fifth less than one writer (groups of four and sixteen). A further writer (up to <c>maxWriters</c>)
-/// starts only when those at work cannot keep up: a full group is waiting, or no group has started for
-/// <see cref="StallAfter"/>. A group waits for no stream lock: an append whose stream another transaction holds (a
+/// starts only when those at work cannot keep up: a full group is waiting, or every writer's group has been out for
+/// <see cref="StallAfter"/> (stalled, say on a new stream another transaction is creating); it goes on while a group
+/// stays stalled, and the writers fold back into one after. A group waits for no stream lock: an append whose stream another transaction holds (a
 /// command deciding under its stream's lock) comes back busy and runs alone beside the writer, through
 /// <c>ledger.append</c>, which waits for the lock. Each append keeps its own version check and its own answer (a
 /// conflict is an outcome, not an error, and does not disturb the others), and is acknowledged only once its group
@@ -28,19 +29,21 @@ namespace CoopLedger.EventStore.Appending;
 internal sealed class GroupCommit
 {
     /// <summary>
-    /// How long appends wait behind writers that started no group before another writer is started: well above a
-    /// group's usual time (a millisecond or two with the commit's flush), well below what a caller would notice.
+    /// How long a group may be out before it counts as stalled and another writer may start: well above a group's
+    /// usual time (a millisecond or two with the commit's flush), well below what a caller would notice.
     /// </summary>
     public static readonly TimeSpan StallAfter = TimeSpan.FromMilliseconds(10);
 
     private readonly ConcurrentQueue<Waiting> _queue = new();
     private readonly SemaphoreSlim _busySlots;
+
+    /// <summary>When each writer's group in flight started (a stall is a group out for long).</summary>
+    private readonly ConcurrentDictionary<object, long> _inFlight = new();
     private readonly NpgsqlDataSource _dataSource;
     private readonly int _maxWriters;
     private readonly int _maxGroupSize;
     private int _stallCheckArmed;
     private int _writers;
-    private long _lastGroupStarted;
 
     /// <param name="dataSource">Where the appends go.</param>
     /// <param name="maxWriters">How many groups may be in flight at once.</param>
@@ -73,7 +76,7 @@ internal sealed class GroupCommit
                 return;
             }
 
-            if (writers > 0 && !WritersFallBehind())
+            if (writers > 0 && !WritersFallBehind(writers))
             {
                 // The busy writers will take these appends, unless they stall: look again then.
                 WatchForStall();
@@ -88,9 +91,24 @@ internal sealed class GroupCommit
         }
     }
 
-    /// <summary>Whether the busy writers cannot keep up: a full group waits, or no group started for <see cref="StallAfter"/>.</summary>
-    private bool WritersFallBehind() =>
-        _queue.Count >= _maxGroupSize || Stopwatch.GetElapsedTime(Volatile.Read(ref _lastGroupStarted)) >= StallAfter;
+    /// <summary>Whether the busy writers cannot keep up: a full group waits, or every one of them is held by a stalled group.</summary>
+    private bool WritersFallBehind(int writers) => _queue.Count >= _maxGroupSize || StalledGroups() >= writers;
+
+    /// <summary>How many groups in flight have been out for <see cref="StallAfter"/> or longer.</summary>
+    private int StalledGroups()
+    {
+        var stalled = 0;
+        // Enumerated in place: Values would copy them on every call.
+        foreach (var (_, started) in _inFlight)
+        {
+            if (Stopwatch.GetElapsedTime(started) >= StallAfter)
+            {
+                stalled++;
+            }
+        }
+
+        return stalled;
+    }
 
     private void WatchForStall()
     {
@@ -109,17 +127,25 @@ internal sealed class GroupCommit
     }
 
     /// <summary>
-    /// A writer sends groups until nothing waits, then stops. Beside other writers it stops as soon as they keep up
-    /// again (the stall is over): the writers fold back into one.
+    /// A writer sends groups until nothing waits, then stops. Beside other writers it goes on only while a full group
+    /// waits or another writer's group is stalled, and stops once the stall is over: the writers fold back into one.
     /// </summary>
     private async Task WriteAsync()
     {
+        var writer = new object();
         try
         {
-            while ((Volatile.Read(ref _writers) == 1 || WritersFallBehind()) && Take() is { Count: > 0 } group)
+            while ((Volatile.Read(ref _writers) == 1 || _queue.Count >= _maxGroupSize || StalledGroups() > 0) && Take() is { Count: > 0 } group)
             {
-                Volatile.Write(ref _lastGroupStarted, Stopwatch.GetTimestamp());
-                await SendAsync(group).ConfigureAwait(false);
+                _inFlight[writer] = Stopwatch.GetTimestamp();
+                try
+                {
+                    await SendAsync(group).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _inFlight.TryRemove(writer, out _);
+                }
             }
         }
         finally
