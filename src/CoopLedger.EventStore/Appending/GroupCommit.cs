@@ -18,12 +18,12 @@ namespace CoopLedger.EventStore.Appending;
 /// a sixth to a fifth less than one writer (groups of four and sixteen). A further writer (up to <c>maxWriters</c>)
 /// starts only when those at work cannot keep up: a full group is waiting, or every writer's group has been out for
 /// <see cref="StallAfter"/> (stalled, say on a new stream another transaction is creating); it goes on while a group
-/// stays stalled, and the writers fold back into one after. A group waits for no stream lock: an append whose stream another transaction holds (a
-/// command deciding under its stream's lock) comes back busy and runs alone beside the writer, through
-/// <c>ledger.append</c>, which waits for the lock. Each append keeps its own version check and its own answer (a
-/// conflict is an outcome, not an error, and does not disturb the others), and is acknowledged only once its group
-/// has committed. Should a statement of a group fail, nothing of the group has committed: each of its appends then
-/// runs again alone, so that only the one at fault fails.
+/// stays stalled, and the writers fold back into one after. A group waits for no stream lock: an append whose stream
+/// another transaction holds (a command deciding under its stream's lock) comes back busy and runs alone beside the
+/// writer, through <c>ledger.append</c>, which waits for the lock. Each append keeps its own version check and its
+/// own answer (a conflict is an outcome, not an error, and does not disturb the others), and is acknowledged only once
+/// its group has committed. Should a statement of a group fail, nothing of the group has committed: each of its
+/// appends then runs again alone, so that only the one at fault fails.
 /// </remarks>
 [SuppressMessage("Design", "CA1001", Justification = "Its semaphore's wait handle is never asked for: a SemaphoreSlim without one holds nothing to dispose.")]
 internal sealed class GroupCommit
