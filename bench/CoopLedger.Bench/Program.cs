@@ -8,7 +8,8 @@ using CoopLedger.EventStore.Schema;
 using Npgsql;
 
 // Usage: dotnet run -c Release --project bench/CoopLedger.Bench -- [append|projections|state-queries|http] [--seconds N] [--connection "..."]
-//        http: the service under 1, 8, 32 and 128 closed-loop clients, commands then reads, --seconds per level (exit 1 on any non-2xx answer)
+//        http: the service under 1, 8, 32 and 128 closed-loop clients, commands then reads, --seconds per level (exit 1 on any non-2xx answer);
+//              to study one level: --clients 32 (a comma list), --only commands|reads (then without the store baseline)
 //        projections: [--events 1000000] [--partnerships 10000] (reuses the log when the database already holds it)
 //        --data DIR: keep the embedded cluster in DIR between runs; --no-queries: rebuilds only
 // Without --connection it starts a throwaway cluster with PostgreSQL's default durability (fsync on,
@@ -31,7 +32,9 @@ Console.WriteLine();
 var valid = true;
 if (args.Contains("http"))
 {
-    valid = await new HttpLoadBenchmark(dataSource, connectionString, TimeSpan.FromSeconds(seconds)).RunAsync(Console.Out);
+    var levels = ArgValue("--clients")?.Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    var only = ArgValue("--only") is { } o ? new[] { o } : null;
+    valid = await new HttpLoadBenchmark(dataSource, connectionString, TimeSpan.FromSeconds(seconds), levels, only).RunAsync(Console.Out);
 }
 else if (args.Contains("state-queries"))
 {

@@ -10,15 +10,22 @@ namespace CoopLedger.Bench.Http;
 /// service stopped (so that the two never share the CPU), the store's one-event appends on the same database at the
 /// same concurrency and duration, the baseline of the commands/s ÷ store appends/s ratio.
 /// </summary>
-internal sealed class HttpLoadBenchmark(NpgsqlDataSource dataSource, string connectionString, TimeSpan duration)
+/// <param name="dataSource">The benchmark's database.</param>
+/// <param name="connectionString">Its connection string, given to the service.</param>
+/// <param name="duration">How long each level runs, after its warm-up.</param>
+/// <param name="levels">The client counts to run (all four by default; fewer to study one level).</param>
+/// <param name="mixes">Which mixes to run, <c>commands</c> and/or <c>reads</c> (both by default).</param>
+internal sealed class HttpLoadBenchmark(NpgsqlDataSource dataSource, string connectionString, TimeSpan duration, int[]? levels = null, string[]? mixes = null)
 {
     private const int PoolPartnerships = 200;
 
     /// <summary>Commands are limited per token (100 burst, 50/s by default): here the service itself is measured, not its limiter.</summary>
     private const string Unlimited = "1000000";
 
-    private static readonly int[] Concurrencies = [1, 8, 32, 128];
+    private static readonly int[] AllLevels = [1, 8, 32, 128];
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
+
+    private readonly int[] _concurrencies = levels is { Length: > 0 } ? levels : AllLevels;
 
     /// <summary>Runs every level and prints the tables; false when any answer was not a 2xx (the figures are then not valid).</summary>
     public async Task<bool> RunAsync(TextWriter output)
@@ -36,20 +43,28 @@ internal sealed class HttpLoadBenchmark(NpgsqlDataSource dataSource, string conn
             ["RateLimiting__WriteBurst"] = Unlimited,
             ["RateLimiting__WritesPerSecond"] = Unlimited,
         }))
-        using (var http = new LoadClient(service.Http.BaseAddress!, Concurrencies.Max()))
+        using (var http = new LoadClient(service.Http.BaseAddress!, _concurrencies.Max()))
         {
             var officers = Tokens(service.Tokens, "bench-officer", [Roles.Officer], [CommandMix.Siren]);
             var readers = Tokens(service.Tokens, "bench-reader", [Roles.Auditor, Roles.Dashboard], []);
             var pool = await PartnershipPool.SeedAsync(http, officers[0], PoolPartnerships);
             output.WriteLine($"Pool: {pool.Count} partnerships registered through the API, one challenge each; one officer token (siren {CommandMix.Siren}) per client for commands, "
                 + "one auditor+dashboard token per client for reads.");
-            await RunLevelsAsync(service, http, new CommandMix(pool), officers, commands, "commands");
-            await RunLevelsAsync(service, http, new ReadMix(pool), readers, reads, "reads");
+            if (mixes is null || mixes.Contains("commands"))
+            {
+                await RunLevelsAsync(service, http, new CommandMix(pool), officers, commands, "commands");
+            }
+
+            if (mixes is null || mixes.Contains("reads"))
+            {
+                await RunLevelsAsync(service, http, new ReadMix(pool), readers, reads, "reads");
+            }
         }
 
         var store = new AppendBenchmark(dataSource, duration);
         var appends = new List<double>();
-        foreach (var clients in Concurrencies)
+        // Studying one mix: PostgreSQL's statistics (pg_stat_statements) then hold the service's statements only.
+        foreach (var clients in mixes is null ? _concurrencies : [])
         {
             appends.Add((await store.MeasureStoreAppendsAsync(clients, WarmUp)).EventsPerSecond);
             Console.Error.WriteLine($"store appends, {clients} clients: {appends[^1]:F0}/s");
@@ -62,7 +77,7 @@ internal sealed class HttpLoadBenchmark(NpgsqlDataSource dataSource, string conn
     private async Task RunLevelsAsync(
         ServiceProcess service, LoadClient http, ILoadMix mix, IReadOnlyList<AuthenticationHeaderValue> tokens, List<HttpLevelResult> results, string name)
     {
-        foreach (var clients in Concurrencies)
+        foreach (var clients in _concurrencies)
         {
             // The projections first apply the previous level's writes: that work belongs to it, not to this level.
             await service.CaughtUpAsync();
@@ -79,8 +94,8 @@ internal sealed class HttpLoadBenchmark(NpgsqlDataSource dataSource, string conn
     }
 
     /// <summary>A token per client, with a subject of its own: the service limits and records commands per subject.</summary>
-    private static AuthenticationHeaderValue[] Tokens(TokenIssuer issuer, string subject, string[] roles, string[] sirens) =>
-        [.. Enumerable.Range(0, Concurrencies.Max()).Select(i =>
+    private AuthenticationHeaderValue[] Tokens(TokenIssuer issuer, string subject, string[] roles, string[] sirens) =>
+        [.. Enumerable.Range(0, _concurrencies.Max()).Select(i =>
             new AuthenticationHeaderValue("Bearer", issuer.Issue(new TokenRequest($"{subject}-{i}", roles, sirens, TimeSpan.FromHours(12)))))];
 
     /// <summary>

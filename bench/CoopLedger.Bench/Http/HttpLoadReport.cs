@@ -25,7 +25,7 @@ internal static class HttpLoadReport
                     $"≥ {TargetCommandsPerSecond:N0}/s, p99 < {TargetCommandP99Milliseconds:F0} ms")
                 : "";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {level.Clients} | {level.Load.PerSecond:F0} | {level.Load.Latency.Percentile(0.5):F2} | {level.Load.Latency.Percentile(0.99):F2} | "
-                + $"{storeAppends[i]:F0} | {level.Load.PerSecond / storeAppends[i]:F2} | {Cpu(level)} | {level.Statuses} | {target} |"));
+                + $"{Store(storeAppends, i, level.Load.PerSecond)} | {Cpu(level)} | {level.Statuses} | {target} |"));
         }
 
         output.WriteLine();
@@ -74,6 +74,9 @@ internal static class HttpLoadReport
 
         return false;
     }
+
+    private static string Store(IReadOnlyList<double> storeAppends, int level, double commandsPerSecond) =>
+        level < storeAppends.Count ? string.Create(CultureInfo.InvariantCulture, $"{storeAppends[level]:F0} | {commandsPerSecond / storeAppends[level]:F2}") : "– | –";
 
     private static string Cpu(HttpLevelResult level) =>
         level.Cpu is { } cpu ? string.Create(CultureInfo.InvariantCulture, $"{cpu.ServiceMilliseconds:F2}, {cpu.PostgresMilliseconds:F2}") : "";
