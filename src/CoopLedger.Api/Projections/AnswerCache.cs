@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using CoopLedger.EventStore.Reading;
 using Npgsql;
 
 namespace CoopLedger.Api.Projections;
@@ -15,7 +16,7 @@ namespace CoopLedger.Api.Projections;
 /// <c>knownAt</c> = now, on the day: "now" itself does not matter, since rows stop being known only when a later
 /// event, which moves the projection, says so. Answers are the same for every caller allowed to read reports.
 /// </remarks>
-public sealed class AnswerCache(TimeProvider clock, IConfiguration configuration)
+public sealed class AnswerCache(TimeProvider clock, IConfiguration configuration, NpgsqlDataSource dataSource)
 {
     /// <summary>The setting that turns keeping answers off (on by default), e.g. to time the queries themselves.</summary>
     public const string Setting = "Reports:KeepAnswers";
@@ -37,15 +38,27 @@ public sealed class AnswerCache(TimeProvider clock, IConfiguration configuration
         return string.Create(CultureInfo.InvariantCulture, $"{request.Path}?{string.Join('&', query)}|{DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime):O}");
     }
 
-    /// <summary>The projection's version: its checkpoint row as it stands (position and when it was last moved or swapped).</summary>
-    public static async Task<string?> VersionOfAsync(NpgsqlDataSource dataSource, string projection, CancellationToken cancellationToken)
+    /// <summary>The projections' versions, looked up for concurrent requests in one query.</summary>
+    private readonly SharedLookups<string, string> _versions = new(async (projections, cancellationToken) =>
     {
-        ArgumentNullException.ThrowIfNull(dataSource);
         await using var command = dataSource.CreateCommand(
-            "SELECT position::text || '@' || updated_at::text FROM ledger.projection_checkpoints WHERE name = $1 AND status = 'running'");
-        command.Parameters.Add(new() { Value = projection });
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
-    }
+            "SELECT name, position::text || '@' || updated_at::text FROM ledger.projection_checkpoints WHERE name = ANY ($1) AND status = 'running'");
+        command.Parameters.Add(new() { Value = projections.ToArray() });
+        await using var row = await command.ExecuteReaderAsync(cancellationToken);
+        var versions = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (await row.ReadAsync(cancellationToken))
+        {
+            versions[row.GetString(0)] = row.GetString(1);
+        }
+
+        return versions;
+    });
+
+    /// <summary>
+    /// The projection's version as committed when asked: its checkpoint row as it stands (position and when it was last
+    /// moved or swapped); null when it is not running.
+    /// </summary>
+    public Task<string?> VersionOfAsync(string projection, CancellationToken cancellationToken) => _versions.LookUpAsync(projection, cancellationToken);
 
     /// <summary>The answer kept for this request at this version of the projection, if any.</summary>
     public byte[]? Find(string key, string version) =>

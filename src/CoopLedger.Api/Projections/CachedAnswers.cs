@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CoopLedger.EventStore;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace CoopLedger.Api.Projections;
 
@@ -27,7 +26,7 @@ public sealed class CachedAnswers(string projection) : IEndpointFilter
 
         var key = cache.KeyOf(context.HttpContext.Request);
         // Read before the query runs: the answer then holds at least what this version holds.
-        var version = await AnswerCache.VersionOfAsync(services.GetRequiredService<NpgsqlDataSource>(), projection, context.HttpContext.RequestAborted);
+        var version = await cache.VersionOfAsync(projection, context.HttpContext.RequestAborted);
         if (version is not null && cache.Find(key, version) is { } kept)
         {
             return Results.Bytes(kept, ContentType);

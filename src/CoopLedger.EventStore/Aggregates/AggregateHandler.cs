@@ -52,7 +52,8 @@ public sealed class AggregateHandler<TState>(
     /// </summary>
     /// <remarks>
     /// The first attempt takes no lock and, when there is nothing to commit with the events, no transaction either:
-    /// one read of the versions not yet cached and one append, each its own statement. The database's version check
+    /// one read of the versions not yet cached and one append, each its own statement, shared with other commands' (a
+    /// read query, a group commit) under load. The database's version check
     /// makes that exactly as safe as deciding under the lock; the lock is kept for streams that writers contend for,
     /// where deciding optimistically would mostly lose.
     /// </remarks>
@@ -128,12 +129,9 @@ public sealed class AggregateHandler<TState>(
         // first, or to commit other writes (the caller's, inline projections') with the events.
         if (!takeTurns && beforeCommit is null && store.Inline.All.Count == 0)
         {
-            // The connection goes back to the pool before the append, which then joins the store's group commit.
-            Decided decided;
-            await using (var connection = await store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-            {
-                decided = await DecideAsync(connection, streamId, expectedVersion, decide, cancellationToken).ConfigureAwait(false);
-            }
+            // No connection is held: the history's newer versions come in a query shared with other reads, and the
+            // append joins the store's group commit.
+            var decided = await DecideAsync(null, streamId, expectedVersion, decide, cancellationToken).ConfigureAwait(false);
 
             var appended = decided.Events.Count == 0
                 ? decided.Unchanged
@@ -168,14 +166,21 @@ public sealed class AggregateHandler<TState>(
         }
     }
 
-    /// <summary>Reads the history (through the cache, when there is one), checks the client's version, folds and decides.</summary>
+    /// <summary>
+    /// Reads the history (through the cache, when there is one; on the caller's connection when given, else as
+    /// committed), checks the client's version, folds and decides.
+    /// </summary>
     private async Task<Decided> DecideAsync(
-        NpgsqlConnection connection, Guid streamId, long? expectedVersion, Func<TState, long, IReadOnlyList<NewEvent>> decide,
+        NpgsqlConnection? connection, Guid streamId, long? expectedVersion, Func<TState, long, IReadOnlyList<NewEvent>> decide,
         CancellationToken cancellationToken)
     {
-        var history = Cache is null
-            ? await store.ReadStreamAsync(connection, streamId, null, cancellationToken).ConfigureAwait(false)
-            : await Cache.ReadAsync(connection, streamId, cancellationToken).ConfigureAwait(false);
+        var history = (Cache, connection) switch
+        {
+            (null, null) => await store.ReadStreamAsync(streamId, null, cancellationToken).ConfigureAwait(false),
+            (null, _) => await store.ReadStreamAsync(connection, streamId, null, cancellationToken).ConfigureAwait(false),
+            (_, null) => await Cache.ReadAsync(streamId, cancellationToken).ConfigureAwait(false),
+            _ => await Cache.ReadAsync(connection, streamId, cancellationToken).ConfigureAwait(false),
+        };
         var loadedVersion = history.Count == 0 ? 0 : history[^1].Version;
         if (expectedVersion is long expected && expected != loadedVersion)
         {

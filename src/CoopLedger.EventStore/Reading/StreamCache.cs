@@ -14,25 +14,40 @@ namespace CoopLedger.EventStore.Reading;
 /// For commands and queries that fold history (as of a date, as known at an instant). Integrity checks and exports
 /// read the database itself, so a row edited behind the store's back is still caught there.
 /// </remarks>
-public sealed class StreamCache(PostgresEventStore store, int capacity = 500_000)
+public sealed class StreamCache
 {
     private readonly ConcurrentDictionary<Guid, Entry> _entries = new();
+    private readonly PostgresEventStore _store;
+    private readonly int _capacity;
+
+    /// <summary>The versions after those cached, of streams read without a connection: concurrent reads share a query.</summary>
+    private readonly SharedLookups<(Guid StreamId, long After), IReadOnlyList<RecordedEvent>> _newer;
     private long _cachedEvents;
     private int _trimming;
+
+    /// <summary>Creates a cache of at most <paramref name="capacity"/> events.</summary>
+    public StreamCache(PostgresEventStore store, int capacity = 500_000)
+    {
+        (_store, _capacity) = (store, capacity);
+        _newer = new(ReadNewerAsync);
+    }
 
     /// <summary>How many events are cached.</summary>
     public long Count => Interlocked.Read(ref _cachedEvents);
 
-    /// <summary>Every event of the stream, in version order (empty when there is no such stream).</summary>
+    /// <summary>
+    /// Every event of the stream, in version order (empty when there is no such stream), as committed when asked: the
+    /// versions after those cached are read in a query shared with the other reads under way (<see cref="SharedLookups{TKey, TValue}"/>).
+    /// </summary>
     public Task<IReadOnlyList<RecordedEvent>> ReadAsync(Guid streamId, CancellationToken cancellationToken) =>
-        ReadAsync((options, cancel) => store.ReadStreamAsync(streamId, options, cancel), streamId, cancellationToken);
+        ReadAsync(async (options, cancel) => (await _newer.LookUpAsync((streamId, options.AfterVersion ?? 0), cancel).ConfigureAwait(false))!, streamId, cancellationToken);
 
     /// <summary>
     /// Every event of the stream as the caller's connection (and transaction) sees it: a command reads the history it
     /// decides on this way (after taking the stream's lock, when it does).
     /// </summary>
     public Task<IReadOnlyList<RecordedEvent>> ReadAsync(NpgsqlConnection connection, Guid streamId, CancellationToken cancellationToken) =>
-        ReadAsync((options, cancel) => store.ReadStreamAsync(connection, streamId, options, cancel), streamId, cancellationToken);
+        ReadAsync((options, cancel) => _store.ReadStreamAsync(connection, streamId, options, cancel), streamId, cancellationToken);
 
     /// <summary>
     /// Several streams, each up to a version known to be committed (e.g. the last version of it a projection's batch
@@ -47,7 +62,7 @@ public sealed class StreamCache(PostgresEventStore store, int capacity = 500_000
             .ToDictionary(s => s.Key, s => (After: LastVersion(cached[s.Key]), UpTo: s.Value));
         var fetched = missing.Count == 0
             ? new Dictionary<Guid, List<RecordedEvent>>()
-            : await store.ReadStreamsAsync(connection, missing, null, cancellationToken).ConfigureAwait(false);
+            : await _store.ReadStreamsAsync(connection, missing, null, cancellationToken).ConfigureAwait(false);
         var streams = new Dictionary<Guid, IReadOnlyList<RecordedEvent>>(upToVersions.Count);
         foreach (var (streamId, upTo) in upToVersions)
         {
@@ -56,6 +71,17 @@ public sealed class StreamCache(PostgresEventStore store, int capacity = 500_000
         }
 
         return streams;
+    }
+
+    /// <summary>Each stream's versions after those asked for, in one query.</summary>
+    private async Task<IReadOnlyDictionary<(Guid StreamId, long After), IReadOnlyList<RecordedEvent>>> ReadNewerAsync(
+        IReadOnlyCollection<(Guid StreamId, long After)> wanted, CancellationToken cancellationToken)
+    {
+        // The same stream may be asked for after different versions: read it after the earliest.
+        var ranges = wanted.GroupBy(w => w.StreamId).ToDictionary(g => g.Key, g => (After: g.Min(w => w.After), UpTo: long.MaxValue));
+        await using var connection = await _store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var read = await _store.ReadStreamsAsync(connection, ranges, null, cancellationToken).ConfigureAwait(false);
+        return wanted.ToDictionary(w => w, w => (IReadOnlyList<RecordedEvent>)[.. read[w.StreamId].Where(e => e.Version > w.After)]);
     }
 
     private static long LastVersion(ImmutableArray<RecordedEvent> events) => events.IsEmpty ? 0 : events[^1].Version;
@@ -84,7 +110,7 @@ public sealed class StreamCache(PostgresEventStore store, int capacity = 500_000
             return previous.Events.Length > events.Length ? previous with { LastRead = stored.LastRead } : stored;
         });
         Interlocked.Add(ref _cachedEvents, newer.Count);
-        if (Count > capacity)
+        if (Count > _capacity)
         {
             Trim();
         }
@@ -106,7 +132,7 @@ public sealed class StreamCache(PostgresEventStore store, int capacity = 500_000
             Interlocked.Exchange(ref _cachedEvents, _entries.Values.Sum(e => (long)e.Events.Length));
             foreach (var (streamId, _) in _entries.OrderBy(e => e.Value.LastRead).ToList())
             {
-                if (Count <= capacity * 4L / 5)
+                if (Count <= _capacity * 4L / 5)
                 {
                     break;
                 }

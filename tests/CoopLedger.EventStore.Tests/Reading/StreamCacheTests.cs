@@ -54,6 +54,36 @@ public sealed class StreamCacheTests(TestDatabase database) : StoreTestBase(data
     }
 
     [Fact]
+    public async Task Concurrent_reads_sharing_queries_each_equal_a_fresh_read_whatever_each_had_cached()
+    {
+        var cache = new StreamCache(Store);
+        var streams = Enumerable.Range(0, 12).Select(_ => Guid.NewGuid()).ToList();
+        foreach (var (stream, i) in streams.Select((s, i) => (s, i)))
+        {
+            await AppendAsync(stream, ExpectedVersion.NoStream, TestEvents.Notes("a"));
+            if (i % 3 != 0)
+            {
+                await cache.ReadAsync(stream, Cancel);
+            }
+
+            // Most streams grow after they were cached, by more or fewer events.
+            if (i % 4 > 0)
+            {
+                await AppendAsync(stream, ExpectedVersion.Exactly(1), TestEvents.Notes([.. Enumerable.Range(0, i % 4).Select(n => $"n{n}")]));
+            }
+        }
+
+        // Each stream read by several callers at once, so that queries carry the same stream more than once.
+        var reads = await Task.WhenAll(streams.SelectMany(s => Enumerable.Repeat(s, 4)).Select(async s => (Stream: s, Events: await cache.ReadAsync(s, Cancel))));
+
+        foreach (var (stream, events) in reads)
+        {
+            var fresh = await Store.ReadStreamAsync(stream, null, Cancel);
+            Assert.Equal(fresh.Select(e => (e.EventId, e.Version)), events.Select(e => (e.EventId, e.Version)));
+        }
+    }
+
+    [Fact]
     public async Task It_forgets_the_least_recently_read_streams_beyond_its_capacity()
     {
         var cache = new StreamCache(Store, capacity: 10);
