@@ -4,7 +4,7 @@ using System.Globalization;
 namespace CoopLedger.Bench;
 
 /// <summary>
-/// CPU time spent by the service and by PostgreSQL over a stretch of the benchmark. On a shared, noisy host requests
+/// CPU time spent by the service, by PostgreSQL and by the benchmark itself (the load's clients) over a stretch of the benchmark. On a shared, noisy host requests
 /// per second swing with the neighbours; CPU per request does much less, so a change is judged by it.
 /// </summary>
 internal sealed class CpuMeter(Process service)
@@ -12,11 +12,15 @@ internal sealed class CpuMeter(Process service)
     /// <summary>Linux reports process times in clock ticks of 1/100 s.</summary>
     private const double TicksPerSecond = 100;
 
-    /// <summary>The service's and PostgreSQL's CPU time so far (every process named <c>postgres</c>: the benchmark's cluster).</summary>
-    public (TimeSpan Service, TimeSpan Postgres) Now()
+    /// <summary>
+    /// The service's, PostgreSQL's (every process named <c>postgres</c>: the benchmark's cluster) and the benchmark's
+    /// own CPU time so far: the clients share the machine's two cores with the other two.
+    /// </summary>
+    public (TimeSpan Service, TimeSpan Postgres, TimeSpan Client) Now()
     {
         service.Refresh();
-        return (service.TotalProcessorTime, TimeSpan.FromSeconds(PostgresTicks() / TicksPerSecond));
+        using var client = Process.GetCurrentProcess();
+        return (service.TotalProcessorTime, TimeSpan.FromSeconds(PostgresTicks() / TicksPerSecond), client.TotalProcessorTime);
     }
 
     private static long PostgresTicks()
@@ -48,4 +52,4 @@ internal sealed class CpuMeter(Process service)
 }
 
 /// <summary>CPU milliseconds per request of a level, its projections' catching up included.</summary>
-internal sealed record CpuPerRequest(double ServiceMilliseconds, double PostgresMilliseconds);
+internal sealed record CpuPerRequest(double ServiceMilliseconds, double PostgresMilliseconds, double ClientMilliseconds);

@@ -9,7 +9,9 @@ using Npgsql;
 
 // Usage: dotnet run -c Release --project bench/CoopLedger.Bench -- [append|projections|state-queries|http] [--seconds N] [--connection "..."]
 //        http: the service under 1, 8, 32 and 128 closed-loop clients, commands then reads, --seconds per level (exit 1 on any non-2xx answer);
-//              to study one level: --clients 32 (a comma list), --only commands|reads (then without the store baseline)
+//              to study one level: --clients 32 (a comma list), --only commands|reads (then without the store baseline);
+//              --service-warmup N: seconds of each mix at 32 clients before its levels, unmeasured (30 by default);
+//              SERVICE_NAME=value in the environment is NAME=value for the service alone (e.g. a runtime setting to try)
 //        projections: [--events 1000000] [--partnerships 10000] (reuses the log when the database already holds it)
 //        --data DIR: keep the embedded cluster in DIR between runs; --no-queries: rebuilds only
 // Without --connection it starts a throwaway cluster with PostgreSQL's default durability (fsync on,
@@ -34,7 +36,8 @@ if (args.Contains("http"))
 {
     var levels = ArgValue("--clients")?.Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     var only = ArgValue("--only") is { } o ? new[] { o } : null;
-    valid = await new HttpLoadBenchmark(dataSource, connectionString, TimeSpan.FromSeconds(seconds), levels, only).RunAsync(Console.Out);
+    var serviceWarmUp = TimeSpan.FromSeconds(ArgValue("--service-warmup") is { } w ? int.Parse(w, System.Globalization.CultureInfo.InvariantCulture) : 30);
+    valid = await new HttpLoadBenchmark(dataSource, connectionString, TimeSpan.FromSeconds(seconds), serviceWarmUp, levels, only).RunAsync(Console.Out);
 }
 else if (args.Contains("state-queries"))
 {

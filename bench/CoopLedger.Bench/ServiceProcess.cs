@@ -44,6 +44,11 @@ internal sealed class ServiceProcess : IDisposable
                 ["Authentication__SigningKey"] = signingKey,
             },
         };
+        foreach (var variable in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("SERVICE_", StringComparison.Ordinal)))
+        {
+            start.Environment[variable["SERVICE_".Length..]] = Environment.GetEnvironmentVariable(variable);
+        }
+
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

@@ -13,9 +13,11 @@ namespace CoopLedger.Bench.Http;
 /// <param name="dataSource">The benchmark's database.</param>
 /// <param name="connectionString">Its connection string, given to the service.</param>
 /// <param name="duration">How long each level runs, after its warm-up.</param>
+/// <param name="serviceWarmUp">How long each mix runs at 32 clients, unmeasured, before its levels.</param>
 /// <param name="levels">The client counts to run (all four by default; fewer to study one level).</param>
 /// <param name="mixes">Which mixes to run, <c>commands</c> and/or <c>reads</c> (both by default).</param>
-internal sealed class HttpLoadBenchmark(NpgsqlDataSource dataSource, string connectionString, TimeSpan duration, int[]? levels = null, string[]? mixes = null)
+internal sealed class HttpLoadBenchmark(
+    NpgsqlDataSource dataSource, string connectionString, TimeSpan duration, TimeSpan serviceWarmUp, int[]? levels = null, string[]? mixes = null)
 {
     private const int PoolPartnerships = 200;
 
@@ -23,6 +25,7 @@ internal sealed class HttpLoadBenchmark(NpgsqlDataSource dataSource, string conn
     private const string Unlimited = "1000000";
 
     private static readonly int[] AllLevels = [1, 8, 32, 128];
+    private const int WarmUpClients = 32;
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
 
     private readonly int[] _concurrencies = levels is { Length: > 0 } ? levels : AllLevels;
@@ -37,7 +40,9 @@ internal sealed class HttpLoadBenchmark(NpgsqlDataSource dataSource, string conn
         output.WriteLine($"Service pools: Max Pool Size={poolSize} for the ledger, {Math.Max(4, poolSize / 4)} for reports (a quarter, as the service sizes it); store baseline: the benchmark's pool, "
             + $"Max Pool Size={new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxPoolSize}; PostgreSQL max_connections={maxConnections}.");
 
-        List<HttpLevelResult> commands = [], reads = [];
+        output.WriteLine($"Service warm-up: each mix first runs {serviceWarmUp.TotalSeconds:F0} s at {WarmUpClients} clients, not measured (its answers are checked): on two cores "
+            + "the JIT (tiered compilation with dynamic PGO) takes tens of seconds of load to settle, and a service runs for days.");
+        List<HttpLevelResult> commands = [], reads = [], warmUps = [];
         using (var service = await ServiceProcess.StartAsync(serviceConnection, new Dictionary<string, string>
         {
             ["RateLimiting__WriteBurst"] = Unlimited,
@@ -52,12 +57,12 @@ internal sealed class HttpLoadBenchmark(NpgsqlDataSource dataSource, string conn
                 + "one auditor+dashboard token per client for reads.");
             if (mixes is null || mixes.Contains("commands"))
             {
-                await RunLevelsAsync(service, http, new CommandMix(pool), officers, commands, "commands");
+                await RunLevelsAsync(service, http, new CommandMix(pool), officers, commands, warmUps, "commands");
             }
 
             if (mixes is null || mixes.Contains("reads"))
             {
-                await RunLevelsAsync(service, http, new ReadMix(pool), readers, reads, "reads");
+                await RunLevelsAsync(service, http, new ReadMix(pool), readers, reads, warmUps, "reads");
             }
         }
 
@@ -71,23 +76,32 @@ internal sealed class HttpLoadBenchmark(NpgsqlDataSource dataSource, string conn
         }
 
         HttpLoadReport.Print(output, commands, reads, appends);
-        return HttpLoadReport.PrintFailures(output, [.. commands.Select(l => ("commands", l)), .. reads.Select(l => ("reads", l))]);
+        return HttpLoadReport.PrintFailures(output,
+            [.. warmUps.Select(l => ("warm-up", l)), .. commands.Select(l => ("commands", l)), .. reads.Select(l => ("reads", l))]);
     }
 
     private async Task RunLevelsAsync(
-        ServiceProcess service, LoadClient http, ILoadMix mix, IReadOnlyList<AuthenticationHeaderValue> tokens, List<HttpLevelResult> results, string name)
+        ServiceProcess service, LoadClient http, ILoadMix mix, IReadOnlyList<AuthenticationHeaderValue> tokens, List<HttpLevelResult> results,
+        List<HttpLevelResult> warmUps, string name)
     {
+        if (serviceWarmUp > TimeSpan.Zero)
+        {
+            warmUps.Add(await HttpLevel.RunAsync(http, mix, tokens, WarmUpClients, TimeSpan.Zero, serviceWarmUp));
+            Console.Error.WriteLine($"{name}, warm-up: {warmUps[^1].Load.PerSecond:F0}/s ({warmUps[^1].Statuses})");
+        }
+
         foreach (var clients in _concurrencies)
         {
             // The projections first apply the previous level's writes: that work belongs to it, not to this level.
             await service.CaughtUpAsync();
-            var (serviceBefore, postgresBefore) = service.Cpu.Now();
+            var (serviceBefore, postgresBefore, clientBefore) = service.Cpu.Now();
             var level = await HttpLevel.RunAsync(http, mix, tokens, clients, WarmUp, duration);
             await service.CaughtUpAsync();
-            var (serviceAfter, postgresAfter) = service.Cpu.Now();
+            var (serviceAfter, postgresAfter, clientAfter) = service.Cpu.Now();
             results.Add(level with
             {
-                Cpu = new((serviceAfter - serviceBefore).TotalMilliseconds / level.Statuses.Total, (postgresAfter - postgresBefore).TotalMilliseconds / level.Statuses.Total),
+                Cpu = new((serviceAfter - serviceBefore).TotalMilliseconds / level.Statuses.Total, (postgresAfter - postgresBefore).TotalMilliseconds / level.Statuses.Total,
+                    (clientAfter - clientBefore).TotalMilliseconds / level.Statuses.Total),
             });
             Console.Error.WriteLine($"{name}, {clients} clients: {results[^1].Load.PerSecond:F0}/s ({results[^1].Statuses})");
         }

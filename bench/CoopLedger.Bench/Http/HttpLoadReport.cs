@@ -15,7 +15,7 @@ internal static class HttpLoadReport
         output.WriteLine();
         output.WriteLine("Commands (10% registrations; 90% challenge, action, funding, convention on the pool); store = PostgresEventStore one-event appends, "
             + "same database, same clients and duration, the service stopped:");
-        output.WriteLine("| clients | commands/s | p50 ms | p99 ms | store appends/s | commands/s ÷ store appends/s | CPU ms/command: service, PostgreSQL | answers by status (with warm-up) | target |");
+        output.WriteLine("| clients | commands/s | p50 ms | p99 ms | store appends/s | commands/s ÷ store appends/s | CPU ms/command: service, PostgreSQL, clients | answers by status (with warm-up) | target |");
         output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---|---|");
         for (var i = 0; i < commands.Count; i++)
         {
@@ -30,7 +30,7 @@ internal static class HttpLoadReport
 
         output.WriteLine();
         output.WriteLine("Reads (equal parts: /api/partnerships/{id}, /{id}/plan, /api/partnerships?limit=50, /api/reports/funding-per-year, /api/reports/active-partnerships):");
-        output.WriteLine("| clients | requests/s | p50 ms | p99 ms | CPU ms/request: service, PostgreSQL | answers by status (with warm-up) | target |");
+        output.WriteLine("| clients | requests/s | p50 ms | p99 ms | CPU ms/request: service, PostgreSQL, clients | answers by status (with warm-up) | target |");
         output.WriteLine("|---:|---:|---:|---:|---:|---|---|");
         foreach (var level in reads)
         {
@@ -79,7 +79,7 @@ internal static class HttpLoadReport
         level < storeAppends.Count ? string.Create(CultureInfo.InvariantCulture, $"{storeAppends[level]:F0} | {commandsPerSecond / storeAppends[level]:F2}") : "– | –";
 
     private static string Cpu(HttpLevelResult level) =>
-        level.Cpu is { } cpu ? string.Create(CultureInfo.InvariantCulture, $"{cpu.ServiceMilliseconds:F2}, {cpu.PostgresMilliseconds:F2}") : "";
+        level.Cpu is { } cpu ? string.Create(CultureInfo.InvariantCulture, $"{cpu.ServiceMilliseconds:F2}, {cpu.PostgresMilliseconds:F2}, {cpu.ClientMilliseconds:F2}") : "";
 
     private static string Verdict(HttpLevelResult level, bool met, string target) =>
         level.Statuses.Errors > 0 ? $"{target}: not valid (errors)" : $"{target}: {(met ? "met" : "**not met**")}";
