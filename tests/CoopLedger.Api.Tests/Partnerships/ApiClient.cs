@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -44,6 +45,16 @@ internal sealed class ApiClient(HttpClient http)
             Assert.True(DateTime.UtcNow < deadline, $"projections {string.Join(", ", names)} did not catch up");
             await Task.Delay(50, Cancel);
         }
+    }
+
+    /// <summary>An instant after every event recorded so far and before the next one, escaped for a query string.</summary>
+    public static async Task<string> InstantAsync()
+    {
+        // Recorded instants come from the database clock, which this machine shares: step past the last one.
+        await Task.Delay(5, Cancel);
+        var now = Uri.EscapeDataString(DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        await Task.Delay(5, Cancel);
+        return now;
     }
 
     public static object Registration(string title = "Saint-Étienne – Monastir") => new

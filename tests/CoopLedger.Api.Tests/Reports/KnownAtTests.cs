@@ -19,9 +19,9 @@ public sealed class KnownAtTests(ApiFactory api) : IClassFixture<ApiFactory>
         var p = await RegisterAsync(client, "Connu à une date");
         var line = (await client.PostAsync($"{p}/funding", new { funder = new { name = "Ville", kind = "FrenchAuthority" }, amount = "1000.00", year = 2035,
             mechanism = "GeneralBudget", effectiveAt = "2026-01-15", reason = "test" })).GetProperty("fundingId").GetString();
-        var afterCommitment = await InstantAsync();
+        var afterCommitment = await ApiClient.InstantAsync();
         await client.PostAsync($"{p}/funding/{line}/revisions", new { amount = "1500.00", reason = "avenant" });
-        var afterRevision = await InstantAsync();
+        var afterRevision = await ApiClient.InstantAsync();
         var revision = (await client.GetAsync($"{p}/history")).GetProperty("events").EnumerateArray().Last();
         await client.PostAsync($"{p}/corrections", new { correctsEventId = revision.GetProperty("eventId").GetString(), changes = new { amount = 1600 }, reason = "typo" });
         await client.CaughtUpAsync(ReadModels);
@@ -39,7 +39,7 @@ public sealed class KnownAtTests(ApiFactory api) : IClassFixture<ApiFactory>
         var p = await RegisterAsync(client, "Saisie tardive");
         var id = p.Split('/')[^1];
         await client.CaughtUpAsync(ReadModels);
-        var beforeRecording = await InstantAsync();
+        var beforeRecording = await ApiClient.InstantAsync();
         await client.PostAsync($"{p}/conventions", new { signedOn = "2012-05-04", validFrom = "2012-05-04", validTo = "2015-12-31", reason = "historique" });
         await client.CaughtUpAsync(ReadModels);
 
@@ -123,15 +123,6 @@ public sealed class KnownAtTests(ApiFactory api) : IClassFixture<ApiFactory>
         var response = await api.CreateClient().GetAsync(new Uri(query, UriKind.Relative), Cancel);
 
         await Problems.ReadAsync(response, HttpStatusCode.BadRequest);
-    }
-
-    private static async Task<string> InstantAsync()
-    {
-        // Recorded instants come from the database clock, which this machine shares: step past the last one.
-        await Task.Delay(5, Cancel);
-        var now = Uri.EscapeDataString(DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
-        await Task.Delay(5, Cancel);
-        return now;
     }
 
     private static async Task<string?> Amount2035Async(ApiClient client, string time) =>

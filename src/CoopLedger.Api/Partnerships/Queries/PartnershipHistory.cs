@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CoopLedger.Projections.History;
 using CoopLedger.Domain.Partnerships;
 using CoopLedger.EventStore;
@@ -11,6 +12,16 @@ public sealed record PartnershipAsOf(PartnershipState State, long Version, DateO
 /// <summary>Folds a partnership's stream for a query, on both time axes.</summary>
 public sealed class PartnershipHistory(PostgresEventStore store, StreamCache streams, TimeProvider clock)
 {
+    /// <summary>How many partnerships' folds are kept, at most (all are forgotten beyond).</summary>
+    private const int MaxKept = 50_000;
+
+    /// <summary>
+    /// Per partnership, its last fold of its whole history: the same history (by version) as of the same day folds the
+    /// same, so reading an unchanged partnership again costs no refold (which grew with its history: sorting,
+    /// corrections and evolving every event on each read).
+    /// </summary>
+    private readonly ConcurrentDictionary<Guid, (long Version, DateOnly AsOf, PartnershipState State)> _kept = new();
+
     /// <summary>
     /// The events recorded by <paramref name="knownAt"/>, corrected by the corrections recorded by then, and
     /// effective by the end of <paramref name="asOf"/>, folded in effective order (version breaking ties). The
@@ -28,16 +39,35 @@ public sealed class PartnershipHistory(PostgresEventStore store, StreamCache str
         var day = asOf ?? DateOnly.FromDateTime(now.UtcDateTime);
         var known = knownAt ?? now;
         var endOfDay = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var recorded = (await streams.ReadAsync(id, cancellationToken)).Where(e => e.RecordedAt <= known).ToList();
+        var stream = await streams.ReadAsync(id, cancellationToken);
+        var recorded = stream.Where(e => e.RecordedAt <= known).ToList();
         if (recorded.Count == 0)
         {
             return null;
+        }
+
+        var version = recorded[^1].Version;
+        // Only a fold of the whole history is kept: a knownAt before the last event reads a history of its own.
+        var whole = recorded.Count == stream.Count;
+        if (whole && _kept.TryGetValue(id, out var kept) && kept.Version == version && kept.AsOf == day)
+        {
+            return new PartnershipAsOf(kept.State, version, day, known);
         }
 
         var corrected = CorrectedHistory.Apply(recorded, store.Types);
         var effective = corrected.Where(e => e.Version == 1 || e.EffectiveAt < endOfDay)
             .OrderBy(e => e.Version == 1 ? 0 : 1).ThenBy(e => e.EffectiveAt).ThenBy(e => e.Version);
         var state = PartnershipEvolution.Fold(effective.Select(e => e.Data));
-        return new PartnershipAsOf(state, recorded[^1].Version, day, known);
+        if (whole)
+        {
+            if (_kept.Count >= MaxKept)
+            {
+                _kept.Clear();
+            }
+
+            _kept[id] = (version, day, state);
+        }
+
+        return new PartnershipAsOf(state, version, day, known);
     }
 }
