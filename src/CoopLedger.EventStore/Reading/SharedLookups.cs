@@ -31,7 +31,11 @@ public sealed class SharedLookups<TKey, TValue>(
         _waiting.Enqueue((key, answer));
         if (Interlocked.CompareExchange(ref _running, 1, 0) == 0)
         {
-            _ = Task.Run(RunAsync, CancellationToken.None);
+            // Not in this caller's context (its trace, its request): the queries it sends are everyone's.
+            using (ExecutionContext.SuppressFlow())
+            {
+                _ = Task.Run(RunAsync, CancellationToken.None);
+            }
         }
 
         return answer.Task.WaitAsync(cancellationToken);
@@ -50,8 +54,10 @@ public sealed class SharedLookups<TKey, TValue>(
 
             if (taken.Count == 0)
             {
-                Volatile.Write(ref _running, 0);
-                // A lookup may have been queued after the queue was found empty and before the flag was cleared.
+                // A full fence, so that the look at the queue below comes after the flag is cleared: a lookup queued
+                // after the queue was found empty and before the flag was cleared is then either seen here or starts a
+                // runner of its own.
+                Interlocked.Exchange(ref _running, 0);
                 if (_waiting.IsEmpty || Interlocked.CompareExchange(ref _running, 1, 0) != 0)
                 {
                     return;
@@ -66,16 +72,26 @@ public sealed class SharedLookups<TKey, TValue>(
 
     private async Task AnswerAsync(List<(TKey Key, TaskCompletionSource<TValue?> Answer)> taken)
     {
+        var keys = taken.Select(t => t.Key).Distinct().ToList();
         try
         {
             // Not cancelled by any one caller: the query is everyone's (the data source's command timeout bounds it).
-            var answers = await lookUp([.. taken.Select(t => t.Key).Distinct()], CancellationToken.None).ConfigureAwait(false);
+            var answers = await lookUp(keys, CancellationToken.None).ConfigureAwait(false);
             foreach (var (key, answer) in taken)
             {
                 answer.TrySetResult(answers.TryGetValue(key, out var value) ? value : default);
             }
         }
 #pragma warning disable CA1031 // Whatever failed the query (the database gone, a timeout) is each waiting caller's to see.
+        catch (Exception) when (keys.Count > 1)
+        {
+            // One key may be at fault (say, an event that cannot be read): each is looked up alone, so that only its
+            // own callers fail, as they would have with queries of their own.
+            foreach (var key in keys)
+            {
+                await AnswerAsync([.. taken.Where(t => EqualityComparer<TKey>.Default.Equals(t.Key, key))]).ConfigureAwait(false);
+            }
+        }
         catch (Exception failure)
 #pragma warning restore CA1031
         {

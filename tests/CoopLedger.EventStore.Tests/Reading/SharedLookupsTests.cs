@@ -57,6 +57,26 @@ public sealed class SharedLookupsTests
     }
 
     [Fact]
+    public async Task A_key_that_fails_a_shared_query_fails_only_its_own_callers()
+    {
+        var database = new HeldDatabase();
+        var lookups = new SharedLookups<int, string>((keys, cancel) => keys.Contains(HeldDatabase.Poison)
+            ? throw new InvalidOperationException("unreadable event")
+            : database.LookUpAsync(keys, cancel));
+        var first = lookups.LookUpAsync(0, Cancel);
+        await database.QueryStarted(1);
+        var poisoned = lookups.LookUpAsync(HeldDatabase.Poison, Cancel);
+        var others = new[] { lookups.LookUpAsync(1, Cancel), lookups.LookUpAsync(2, Cancel) };
+        database.ReleaseAll();
+
+        Assert.Equal("0@0", await first);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => poisoned);
+        var answers = await Task.WhenAll(others);
+        Assert.Equal("1@0", answers[0]);
+        Assert.Equal("2@0", answers[1]);
+    }
+
+    [Fact]
     public async Task A_caller_who_gives_up_leaves_the_others_their_answers_and_a_key_not_found_is_the_default()
     {
         var database = new HeldDatabase();
@@ -80,6 +100,8 @@ public sealed class SharedLookupsTests
     private sealed class HeldDatabase
     {
         public const int Missing = -1;
+
+        public const int Poison = 13;
 
         private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly Channel<int> _started = Channel.CreateUnbounded<int>();
