@@ -85,7 +85,12 @@ internal sealed class GroupCommit
 
             if (Interlocked.CompareExchange(ref _writers, writers + 1, writers) == writers)
             {
-                _ = Task.Run(WriteAsync);
+                // Not in the context (trace, request) of the append that happened to start it: its groups are everyone's.
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _ = Task.Run(WriteAsync);
+                }
+
                 return;
             }
         }
