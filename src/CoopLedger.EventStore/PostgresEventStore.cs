@@ -165,10 +165,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
         using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.read_streams");
         activity?.SetTag("coopledger.stream.count", ranges.Count);
         await using var command = new NpgsqlCommand($"""
-            SELECT {EventRows.Columns} FROM ledger.events
-            JOIN unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS wanted (stream_id, after, up_to) USING (stream_id)
-            WHERE version > wanted.after AND version <= wanted.up_to AND ($4::text[] IS NULL OR type = ANY ($4))
-            ORDER BY stream_id, version
+            SELECT {EventRows.Columns} FROM ledger.read_streams($1, $2, $3, $4)
             """, connection);
         command.Parameters.Add(new() { Value = ranges.Keys.ToArray() });
         command.Parameters.Add(new() { Value = ranges.Values.Select(r => r.After).ToArray() });

@@ -1,0 +1,62 @@
+using CoopLedger.EventStore.Appending;
+using CoopLedger.Testing;
+using Npgsql;
+
+namespace CoopLedger.EventStore.Tests.Schema;
+
+/// <summary>
+/// A session plans a statement once and keeps the plan until the next ANALYZE. Planned while the ledger is small,
+/// the lookups of a set of keys must still find their rows by key once it has grown, not scan the whole table.
+/// </summary>
+public sealed class KeyLookupPlanTests(TestDatabase database) : StoreTestBase(database)
+{
+    [Fact]
+    public async Task Reading_several_streams_planned_on_a_small_log_reads_them_by_key_once_it_has_grown()
+    {
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        await AppendAsync(first, ExpectedVersion.NoStream, TestEvents.Notes("a", "b"));
+        await AppendAsync(second, ExpectedVersion.NoStream, TestEvents.Notes("c"));
+        await using var session = OneSession();
+        await using var connection = await session.OpenConnectionAsync(Cancel);
+        var ranges = new Dictionary<Guid, (long After, long UpTo)> { [first] = (1, long.MaxValue), [second] = (0, long.MaxValue) };
+        // Often enough to be prepared (and so planned once, generically) whichever way the store sends it.
+        for (var i = 0; i < 8; i++)
+        {
+            await Store.ReadStreamsAsync(connection, ranges, null, Cancel);
+        }
+
+        await GrowLogAsync();
+        await using var transaction = await connection.BeginTransactionAsync(Cancel);
+        var read = await Store.ReadStreamsAsync(connection, ranges, null, Cancel);
+
+        Assert.Equal([2L], read[first].Select(e => e.Version));
+        Assert.Equal([1L], read[second].Select(e => e.Version));
+        Assert.Equal(0, await SequentialScansAsync(connection, "ledger.events"));
+    }
+
+    /// <summary>One session, whose plans are generic from the first execution (as they become after five).</summary>
+    private NpgsqlDataSource OneSession()
+    {
+        var builder = LedgerDataSource.CreateBuilder(Database.ConnectionString);
+        builder.ConnectionStringBuilder.MaxPoolSize = 1;
+        builder.ConnectionStringBuilder.Options = "-c plan_cache_mode=force_generic_plan";
+        return builder.Build();
+    }
+
+    /// <summary>Thousands of events over a hundred streams: a log of many pages, not analyzed since.</summary>
+    private async Task GrowLogAsync()
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            await AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, TestEvents.Notes([.. Enumerable.Range(0, 50).Select(n => $"note {n}")]));
+        }
+    }
+
+    /// <summary>How many sequential scans of the table this session's open transaction has made.</summary>
+    private static async Task<long> SequentialScansAsync(NpgsqlConnection connection, string table)
+    {
+        await using var command = new NpgsqlCommand("SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relid = $1::regclass", connection);
+        command.Parameters.Add(new() { Value = table });
+        return (long)(await command.ExecuteScalarAsync(Cancel))!;
+    }
+}
