@@ -193,13 +193,14 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
         options ??= StreamReadOptions.All;
         using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.read_stream");
         activity?.SetTag("coopledger.stream.id", streamId);
+        // The version bounds are always there (open ones coalesced): the one plan a session keeps for this statement
+        // then reads only the versions asked for off the (stream, version) index. As optional conditions they were
+        // filters, and reading a stream's newest versions fetched every event of the stream.
         await using var command = new NpgsqlCommand($"""
             SELECT {EventRows.Columns} FROM ledger.events
-            WHERE stream_id = $1
-              AND ($2::bigint IS NULL OR version <= $2)
+            WHERE stream_id = $1 AND version > coalesce($5::bigint, 0) AND version <= coalesce($2::bigint, {long.MaxValue})
               AND ($3::timestamptz IS NULL OR recorded_at <= $3)
               AND ($4::timestamptz IS NULL OR effective_at <= $4)
-              AND ($5::bigint IS NULL OR version > $5)
             ORDER BY {(options.InEffectiveOrder ? "effective_at, version" : "version")}
             """, connection);
         command.Parameters.Add(new() { Value = streamId });

@@ -1,4 +1,5 @@
 using CoopLedger.EventStore.Appending;
+using CoopLedger.EventStore.Reading;
 using CoopLedger.Testing;
 using Npgsql;
 
@@ -26,12 +27,34 @@ public sealed class KeyLookupPlanTests(TestDatabase database) : StoreTestBase(da
         }
 
         await GrowLogAsync();
-        await using var transaction = await connection.BeginTransactionAsync(Cancel);
+        var before = await EventReadsAsync(connection);
         var read = await Store.ReadStreamsAsync(connection, ranges, null, Cancel);
+        var after = await EventReadsAsync(connection);
 
         Assert.Equal([2L], read[first].Select(e => e.Version));
         Assert.Equal([1L], read[second].Select(e => e.Version));
-        Assert.Equal(0, await SequentialScansAsync(connection, "ledger.events"));
+        Assert.Equal(0, after.SequentialScans - before.SequentialScans);
+    }
+
+    [Fact]
+    public async Task Reading_a_stream_after_a_version_fetches_only_the_newer_events()
+    {
+        var stream = Guid.NewGuid();
+        await AppendAsync(stream, ExpectedVersion.NoStream, TestEvents.Notes([.. Enumerable.Range(0, 200).Select(n => $"note {n}")]));
+        await using var session = OneSession();
+        await using var connection = await session.OpenConnectionAsync(Cancel);
+        for (var i = 0; i < 8; i++)
+        {
+            await Store.ReadStreamAsync(connection, stream, new StreamReadOptions { AfterVersion = 150 + i }, Cancel);
+        }
+
+        var before = await EventReadsAsync(connection);
+        var newest = await Store.ReadStreamAsync(connection, stream, new StreamReadOptions { AfterVersion = 199 }, Cancel);
+        var after = await EventReadsAsync(connection);
+
+        Assert.Equal([200L], newest.Select(e => e.Version));
+        Assert.Equal(1, after.FetchedByIndex - before.FetchedByIndex);
+        Assert.Equal(0, after.SequentialScans - before.SequentialScans);
     }
 
     /// <summary>One session, whose plans are generic from the first execution (as they become after five).</summary>
@@ -52,11 +75,16 @@ public sealed class KeyLookupPlanTests(TestDatabase database) : StoreTestBase(da
         }
     }
 
-    /// <summary>How many sequential scans of the table this session's open transaction has made.</summary>
-    private static async Task<long> SequentialScansAsync(NpgsqlConnection connection, string table)
+    /// <summary>
+    /// This session's reads of the events table so far, not yet reported to the statistics: whole-table scans, and rows
+    /// fetched through an index.
+    /// </summary>
+    private static async Task<(long SequentialScans, long FetchedByIndex)> EventReadsAsync(NpgsqlConnection connection)
     {
-        await using var command = new NpgsqlCommand("SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relid = $1::regclass", connection);
-        command.Parameters.Add(new() { Value = table });
-        return (long)(await command.ExecuteScalarAsync(Cancel))!;
+        await using var command = new NpgsqlCommand(
+            "SELECT seq_scan, idx_tup_fetch FROM pg_stat_xact_user_tables WHERE relid = 'ledger.events'::regclass", connection);
+        await using var row = await command.ExecuteReaderAsync(Cancel);
+        await row.ReadAsync(Cancel);
+        return (row.GetInt64(0), row.GetInt64(1));
     }
 }
