@@ -60,7 +60,7 @@ public static class KnownRows
         ArgumentNullException.ThrowIfNull(concerns);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(corrected);
-        var firstIndex = history.TakeWhile(e => e.Version < fromVersion).Count();
+        var firstIndex = IndexOfVersion(history, fromVersion);
         // Keyed without the table: rows of different tables describe different entities, so their ids differ.
         var known = new Dictionary<(Guid, DateOnly), (KnownRow Row, DateTimeOffset? From)>();
         // Between resets, rows closed earlier never change: only the open ones and the newly closed are compared.
@@ -149,5 +149,18 @@ public static class KnownRows
 
         spans.AddRange(known.Values.Where(k => k.From is not null).Select(k => new KnownSpan(k.Row, k.From!.Value, null)));
         return new Changes(spans, ended);
+    }
+
+    /// <summary>Where the first event at or after a version is, in a history in version order (found by halves: histories grow long).</summary>
+    private static int IndexOfVersion(IReadOnlyList<RecordedEvent> history, long version)
+    {
+        var (low, high) = (0, history.Count);
+        while (low < high)
+        {
+            var middle = low + ((high - low) / 2);
+            (low, high) = history[middle].Version < version ? (middle + 1, high) : (low, middle);
+        }
+
+        return low;
     }
 }

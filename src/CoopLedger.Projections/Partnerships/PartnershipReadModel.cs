@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Events;
 using CoopLedger.EventStore.Projections;
@@ -36,6 +37,12 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
     /// grows with the histories it touches.
     /// </summary>
     private readonly ConcurrentDictionary<Guid, (Guid LastEventId, IKnownRowSource Source)> _followed = new();
+
+    /// <summary>
+    /// Per partnership, the events of this read model's types among the first <c>Read</c> events of its history (the
+    /// last of them <c>LastEventId</c>): the next batch filters only the events read since, not the whole history again.
+    /// </summary>
+    private readonly ConcurrentDictionary<Guid, (int Read, Guid LastEventId, ImmutableArray<RecordedEvent> Events)> _ofTypes = new();
     private HashSet<string>? _eventTypes;
     private HashSet<Type>? _concerned;
 
@@ -139,7 +146,39 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
 
         // The same events as the read above would give: the replay then folds exactly the same history.
         var streams = await histories.ReadStreamsAsync(connection, upTo, cancellationToken);
-        return streams.Select(s => (s.Key, (IReadOnlyList<RecordedEvent>)[.. s.Value.Where(e => TypeNames.Contains(e.Type))]));
+        return streams.Select(s => (s.Key, (IReadOnlyList<RecordedEvent>)OfTypes(s.Key, s.Value)));
+    }
+
+    /// <summary>The events of this read model's types in a history read through the stream cache.</summary>
+    private ImmutableArray<RecordedEvent> OfTypes(Guid partnershipId, IReadOnlyList<RecordedEvent> history)
+    {
+        if (history.Count == 0)
+        {
+            return [];
+        }
+
+        // The cache only ever adds versions, but a batch may ask for a shorter history than the last one (a rebuild's
+        // catch-up beside the live batches): then the kept events do not apply and the whole history is filtered.
+        var (read, events) = _ofTypes.TryGetValue(partnershipId, out var kept) && kept.Read <= history.Count && history[kept.Read - 1].EventId == kept.LastEventId
+            ? (kept.Read, kept.Events)
+            : (0, []);
+        var newer = new List<RecordedEvent>();
+        for (var i = read; i < history.Count; i++)
+        {
+            if (TypeNames.Contains(history[i].Type))
+            {
+                newer.Add(history[i]);
+            }
+        }
+
+        events = newer.Count == 0 ? events : events.AddRange(newer);
+        if (_ofTypes.Count >= MaxFollowed)
+        {
+            _ofTypes.Clear();
+        }
+
+        _ofTypes[partnershipId] = (history.Count, history[^1].EventId, events);
+        return events;
     }
 
     /// <inheritdoc />
