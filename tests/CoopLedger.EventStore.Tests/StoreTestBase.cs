@@ -16,6 +16,15 @@ public abstract class StoreTestBase(TestDatabase database) : IClassFixture<TestD
     protected Task<AppendResult> AppendAsync(Guid stream, ExpectedVersion expected, params NewEvent[] events) =>
         Store.AppendAsync(stream, TestEvents.StreamType, expected, events, TestEvents.By("alice"), Cancel);
 
+    /// <summary>Grows the log: new streams of notes each (a log of many pages, not analyzed since).</summary>
+    protected async Task AppendStreamsAsync(int streams, int notesEach)
+    {
+        for (var i = 0; i < streams; i++)
+        {
+            await AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, TestEvents.Notes(notesEach));
+        }
+    }
+
     protected Task<long> CountEventsAsync(Guid stream) =>
         Database.ScalarAsync<long>("SELECT count(*) FROM ledger.events WHERE stream_id = $1", stream);
 

@@ -26,4 +26,7 @@ internal static class TestEvents
         new(actor, Reason: "test", CorrelationId: "corr-1", CausationId: "cause-1", IdempotencyKey: idempotencyKey);
 
     public static NewEvent[] Notes(params string[] texts) => [.. texts.Select(t => new NewEvent(new Noted(t)))];
+
+    /// <summary>As many notes as asked: "note 0", "note 1", ...</summary>
+    public static NewEvent[] Notes(int count) => Notes([.. Enumerable.Range(0, count).Select(n => $"note {n}")]);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using CoopLedger.EventStore.Appending;
 using CoopLedger.EventStore.Events;
@@ -22,7 +21,8 @@ public sealed class AggregateHandler<TState>(
     PostgresEventStore store, string streamType, TState initial, Func<TState, RecordedEvent, TState> evolve,
     Func<IReadOnlyList<RecordedEvent>, IReadOnlyList<RecordedEvent>>? prepare = null)
 {
-    private readonly ConcurrentDictionary<Guid, (long Version, TState State)> _states = new();
+    /// <summary>With a <see cref="Cache"/>, each stream's folded state at its last version.</summary>
+    private readonly StreamMemo<(long Version, TState State)> _states = new(50_000);
 
     /// <summary>
     /// Where histories are read from: a cache reads only the versions it has not seen (on the command's connection,
@@ -36,9 +36,6 @@ public sealed class AggregateHandler<TState>(
     /// again from the start. Without it, a handler with a <see cref="Cache"/> and a <c>prepare</c> step always refolds.
     /// </summary>
     public Func<RecordedEvent, bool>? RewritesHistory { get; init; }
-
-    /// <summary>How many folded states a handler with a <see cref="Cache"/> keeps (one per stream, at its last version).</summary>
-    public int MaxStates { get; init; } = 50_000;
 
     /// <summary>How many times a command without an expected version is decided again after a conflict.</summary>
     public int MaxAttempts { get; init; } = 5;
@@ -102,7 +99,7 @@ public sealed class AggregateHandler<TState>(
         var version = history.Count == 0 ? 0 : history[^1].Version;
         var incremental = prepare is null || RewritesHistory is not null;
         TState state;
-        if (incremental && _states.TryGetValue(streamId, out var kept) && kept.Version <= version && history.Count == version
+        if (incremental && _states.TryGet(streamId, out var kept) && kept.Version <= version && history.Count == version
             && !history.Skip((int)kept.Version).Any(e => RewritesHistory?.Invoke(e) == true))
         {
             state = history.Skip((int)kept.Version).Aggregate(kept.State, evolve);
@@ -112,12 +109,7 @@ public sealed class AggregateHandler<TState>(
             state = Fold(history);
         }
 
-        if (_states.Count >= MaxStates)
-        {
-            _states.Clear();
-        }
-
-        _states[streamId] = (version, state);
+        _states.Keep(streamId, (version, state));
         return state;
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Events;
@@ -28,7 +27,7 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
     /// <summary>How many rows a rebuild gathers before writing them.</summary>
     private const int RowsPerWrite = 20_000;
 
-    /// <summary>How many partnerships' timelines are kept between live batches, at most.</summary>
+    /// <summary>How many partnerships' timelines (and histories of the read model's types) are kept between live batches, at most.</summary>
     private const int MaxFollowed = 10_000;
 
     /// <summary>
@@ -36,13 +35,13 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
     /// follows on from there instead of folding the partnership's whole history again, so a batch's cost no longer
     /// grows with the histories it touches.
     /// </summary>
-    private readonly ConcurrentDictionary<Guid, (Guid LastEventId, IKnownRowSource Source)> _followed = new();
+    private readonly StreamMemo<(Guid LastEventId, IKnownRowSource Source)> _followed = new(MaxFollowed);
 
     /// <summary>
     /// Per partnership, the events of this read model's types among the first <c>Read</c> events of its history (the
     /// last of them <c>LastEventId</c>): the next batch filters only the events read since, not the whole history again.
     /// </summary>
-    private readonly ConcurrentDictionary<Guid, (int Read, Guid LastEventId, ImmutableArray<RecordedEvent> Events)> _ofTypes = new();
+    private readonly StreamMemo<(int Read, Guid LastEventId, ImmutableArray<RecordedEvent> Events)> _ofTypes = new(MaxFollowed);
     private HashSet<string>? _eventTypes;
     private HashSet<Type>? _concerned;
 
@@ -101,7 +100,7 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
     private IKnownRowSource? Followed(Guid partnershipId, IReadOnlyList<RecordedEvent> history, long fromVersion)
     {
         // Taken out while replayed: a rebuild's catch-up may apply a batch beside the live one.
-        if (!_followed.TryRemove(partnershipId, out var kept))
+        if (!_followed.TryTake(partnershipId, out var kept))
         {
             return null;
         }
@@ -120,13 +119,8 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
             return;
         }
 
-        if (_followed.Count >= MaxFollowed)
-        {
-            // Bounded memory: the partnerships written to since then are followed again from their next batch.
-            _followed.Clear();
-        }
-
-        _followed[partnershipId] = (last.EventId, source);
+        // Bounded: a partnership forgotten is followed again from its next batch.
+        _followed.Keep(partnershipId, (last.EventId, source));
     }
 
     /// <summary>The touched partnerships' histories up to the versions given, only the event types this read model uses.</summary>
@@ -159,7 +153,7 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
 
         // The cache only ever adds versions, but a batch may ask for a shorter history than the last one (a rebuild's
         // catch-up beside the live batches): then the kept events do not apply and the whole history is filtered.
-        var (read, events) = _ofTypes.TryGetValue(partnershipId, out var kept) && kept.Read <= history.Count && history[kept.Read - 1].EventId == kept.LastEventId
+        var (read, events) = _ofTypes.TryGet(partnershipId, out var kept) && kept.Read <= history.Count && history[kept.Read - 1].EventId == kept.LastEventId
             ? (kept.Read, kept.Events)
             : (0, []);
         var newer = new List<RecordedEvent>();
@@ -172,12 +166,7 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
         }
 
         events = newer.Count == 0 ? events : events.AddRange(newer);
-        if (_ofTypes.Count >= MaxFollowed)
-        {
-            _ofTypes.Clear();
-        }
-
-        _ofTypes[partnershipId] = (history.Count, history[^1].EventId, events);
+        _ofTypes.Keep(partnershipId, (history.Count, history[^1].EventId, events));
         return events;
     }
 

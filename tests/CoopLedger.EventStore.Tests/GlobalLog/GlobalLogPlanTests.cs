@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CoopLedger.EventStore.Appending;
 using CoopLedger.EventStore.GlobalLog;
 using CoopLedger.Testing;
 
@@ -15,11 +14,7 @@ public sealed class GlobalLogPlanTests(TestDatabase database) : StoreTestBase(da
     public async Task A_batch_is_read_along_the_log_order_index_without_sorting_the_log()
     {
         // Enough events that PostgreSQL prefers the index for a small batch, as it does on any real log.
-        for (var i = 0; i < 20; i++)
-        {
-            await AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, TestEvents.Notes([.. Enumerable.Range(0, 100).Select(n => $"note {n}")]));
-        }
-
+        await AppendStreamsAsync(20, notesEach: 100);
         await Database.ScalarAsync<int>("ANALYZE ledger.events");
 
         var plan = await Database.ScalarAsync<string>(

@@ -26,7 +26,8 @@ public sealed class KeyLookupPlanTests(TestDatabase database) : StoreTestBase(da
             await Store.ReadStreamsAsync(connection, ranges, null, Cancel);
         }
 
-        await GrowLogAsync();
+        // Thousands of events over a hundred streams.
+        await AppendStreamsAsync(100, notesEach: 50);
         var before = await EventReadsAsync(connection);
         var read = await Store.ReadStreamsAsync(connection, ranges, null, Cancel);
         var after = await EventReadsAsync(connection);
@@ -40,7 +41,7 @@ public sealed class KeyLookupPlanTests(TestDatabase database) : StoreTestBase(da
     public async Task Reading_a_stream_after_a_version_fetches_only_the_newer_events()
     {
         var stream = Guid.NewGuid();
-        await AppendAsync(stream, ExpectedVersion.NoStream, TestEvents.Notes([.. Enumerable.Range(0, 200).Select(n => $"note {n}")]));
+        await AppendAsync(stream, ExpectedVersion.NoStream, TestEvents.Notes(200));
         await using var session = OneSession();
         await using var connection = await session.OpenConnectionAsync(Cancel);
         for (var i = 0; i < 8; i++)
@@ -64,15 +65,6 @@ public sealed class KeyLookupPlanTests(TestDatabase database) : StoreTestBase(da
         builder.ConnectionStringBuilder.MaxPoolSize = 1;
         builder.ConnectionStringBuilder.Options = "-c plan_cache_mode=force_generic_plan";
         return builder.Build();
-    }
-
-    /// <summary>Thousands of events over a hundred streams: a log of many pages, not analyzed since.</summary>
-    private async Task GrowLogAsync()
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            await AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, TestEvents.Notes([.. Enumerable.Range(0, 50).Select(n => $"note {n}")]));
-        }
     }
 
     /// <summary>

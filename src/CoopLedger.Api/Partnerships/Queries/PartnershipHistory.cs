@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using CoopLedger.Projections.History;
 using CoopLedger.Domain.Partnerships;
 using CoopLedger.EventStore;
@@ -12,15 +11,12 @@ public sealed record PartnershipAsOf(PartnershipState State, long Version, DateO
 /// <summary>Folds a partnership's stream for a query, on both time axes.</summary>
 public sealed class PartnershipHistory(PostgresEventStore store, StreamCache streams, TimeProvider clock)
 {
-    /// <summary>How many partnerships' folds are kept, at most (all are forgotten beyond).</summary>
-    private const int MaxKept = 50_000;
-
     /// <summary>
     /// Per partnership, its last fold of its whole history: the same history (by version) as of the same day folds the
     /// same, so reading an unchanged partnership again costs no refold (which grew with its history: sorting,
     /// corrections and evolving every event on each read).
     /// </summary>
-    private readonly ConcurrentDictionary<Guid, (long Version, DateOnly AsOf, PartnershipState State)> _kept = new();
+    private readonly StreamMemo<(long Version, DateOnly AsOf, PartnershipState State)> _kept = new(50_000);
 
     /// <summary>
     /// The events recorded by <paramref name="knownAt"/>, corrected by the corrections recorded by then, and
@@ -49,7 +45,7 @@ public sealed class PartnershipHistory(PostgresEventStore store, StreamCache str
         var version = recorded[^1].Version;
         // Only a fold of the whole history is kept: a knownAt before the last event reads a history of its own.
         var whole = recorded.Count == stream.Count;
-        if (whole && _kept.TryGetValue(id, out var kept) && kept.Version == version && kept.AsOf == day)
+        if (whole && _kept.TryGet(id, out var kept) && kept.Version == version && kept.AsOf == day)
         {
             return new PartnershipAsOf(kept.State, version, day, known);
         }
@@ -60,12 +56,7 @@ public sealed class PartnershipHistory(PostgresEventStore store, StreamCache str
         var state = PartnershipEvolution.Fold(effective.Select(e => e.Data));
         if (whole)
         {
-            if (_kept.Count >= MaxKept)
-            {
-                _kept.Clear();
-            }
-
-            _kept[id] = (version, day, state);
+            _kept.Keep(id, (version, day, state));
         }
 
         return new PartnershipAsOf(state, version, day, known);
