@@ -73,6 +73,34 @@ public sealed class StreamCache
         return streams;
     }
 
+    /// <summary>
+    /// Extends cached streams with events known to be committed, such as a batch of the global log: a stream gains the
+    /// versions that directly follow those cached without a query. Streams not cached, or whose cached versions the
+    /// events do not directly follow, are left as they are (a later read fetches what they lack).
+    /// </summary>
+    /// <remarks>
+    /// A projection's batch holds the events its partnerships' histories are read up to, just appended by commands:
+    /// offered first, they need not be read and deserialized again for each read model.
+    /// </remarks>
+    public void Offer(IEnumerable<RecordedEvent> committed)
+    {
+        ArgumentNullException.ThrowIfNull(committed);
+        foreach (var stream in committed.GroupBy(e => e.StreamId))
+        {
+            if (!_entries.TryGetValue(stream.Key, out var entry))
+            {
+                continue;
+            }
+
+            var last = LastVersion(entry.Events);
+            var newer = stream.Where(e => e.Version > last).ToList();
+            if (newer.Count > 0 && newer.Select((e, i) => e.Version == last + 1 + i).All(follows => follows))
+            {
+                Keep(stream.Key, entry.Events, newer);
+            }
+        }
+    }
+
     /// <summary>Each stream's versions after those asked for, in one query.</summary>
     private async Task<IReadOnlyDictionary<(Guid StreamId, long After), IReadOnlyList<RecordedEvent>>> ReadNewerAsync(
         IReadOnlyCollection<(Guid StreamId, long After)> wanted, CancellationToken cancellationToken)

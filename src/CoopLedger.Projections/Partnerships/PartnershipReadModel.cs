@@ -76,7 +76,7 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
 
         var rows = new ProjectionRows();
         var ended = new List<(KnownRow Row, DateTimeOffset Until)>();
-        foreach (var (partnershipId, history) in await HistoriesAsync(target, touched.ToDictionary(t => t.Key, t => t.Value.To), cancellationToken))
+        foreach (var (partnershipId, history) in await HistoriesAsync(target, events, touched.ToDictionary(t => t.Key, t => t.Value.To), cancellationToken))
         {
             var from = touched[partnershipId].From;
             var followed = Followed(partnershipId, history, from);
@@ -126,10 +126,11 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
     /// <summary>The touched partnerships' histories up to the versions given, only the event types this read model uses.</summary>
     /// <remarks>
     /// Events not yet committed (an inline application) are read from the database, not through the stream cache:
-    /// should their transaction roll back, commands would otherwise decide on events that never were.
+    /// should their transaction roll back, commands would otherwise decide on events that never were. Committed ones
+    /// (the batch's) are offered to the cache first, so that what it lacks of them is not read again.
     /// </remarks>
     private async Task<IEnumerable<(Guid, IReadOnlyList<RecordedEvent>)>> HistoriesAsync(
-        ProjectionTarget target, Dictionary<Guid, long> upTo, CancellationToken cancellationToken)
+        ProjectionTarget target, IReadOnlyList<RecordedEvent> batch, Dictionary<Guid, long> upTo, CancellationToken cancellationToken)
     {
         var connection = target.Connection;
         if (histories is null || !target.EventsCommitted)
@@ -139,6 +140,7 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
         }
 
         // The same events as the read above would give: the replay then folds exactly the same history.
+        histories.Offer(batch);
         var streams = await histories.ReadStreamsAsync(connection, upTo, cancellationToken);
         return streams.Select(s => (s.Key, (IReadOnlyList<RecordedEvent>)OfTypes(s.Key, s.Value)));
     }

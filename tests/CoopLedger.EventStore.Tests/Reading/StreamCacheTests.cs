@@ -1,4 +1,5 @@
 using CoopLedger.EventStore.Appending;
+using CoopLedger.EventStore.Events;
 using CoopLedger.EventStore.Reading;
 using CoopLedger.Testing;
 
@@ -51,6 +52,45 @@ public sealed class StreamCacheTests(TestDatabase database) : StoreTestBase(data
 
         // What was fetched is kept (3 + 2 cached before, then the third of one and the three of the unseen one).
         Assert.Equal(9, cache.Count);
+    }
+
+    [Fact]
+    public async Task Offered_committed_events_that_follow_the_cached_versions_are_served_without_a_query()
+    {
+        var cache = new StreamCache(Store);
+        var (followed, gapped, unseen) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        foreach (var stream in new[] { followed, gapped, unseen })
+        {
+            await AppendAsync(stream, ExpectedVersion.NoStream, TestEvents.Notes("a"));
+        }
+
+        await cache.ReadAsync(followed, Cancel);
+        await cache.ReadAsync(gapped, Cancel);
+        foreach (var stream in new[] { followed, gapped, unseen })
+        {
+            await AppendAsync(stream, ExpectedVersion.Exactly(1), TestEvents.Notes("b", "c"));
+        }
+
+        var committed = new List<RecordedEvent>();
+        foreach (var stream in new[] { followed, gapped, unseen })
+        {
+            var newer = await Store.ReadStreamAsync(stream, new StreamReadOptions { AfterVersion = 1 }, Cancel);
+            // The gapped stream is offered its third version only: the second is missing between.
+            committed.AddRange(stream == gapped ? newer.Skip(1) : newer);
+        }
+
+        cache.Offer(committed);
+
+        // A connection never opened: any query on it throws.
+        await using var closed = Database.DataSource.CreateConnection();
+        var served = await cache.ReadStreamsAsync(closed, new Dictionary<Guid, long> { [followed] = 3 }, Cancel);
+        var fresh = await Store.ReadStreamAsync(followed, null, Cancel);
+        Assert.Equal(fresh.Select(e => (e.EventId, e.Version)), served[followed].Select(e => (e.EventId, e.Version)));
+        Assert.Equal(4, cache.Count);
+        foreach (var needsQuery in new[] { gapped, unseen })
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => cache.ReadStreamsAsync(closed, new Dictionary<Guid, long> { [needsQuery] = 3 }, Cancel));
+        }
     }
 
     [Fact]
