@@ -28,6 +28,10 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
     /// <summary>The projections every append applies in its own transaction.</summary>
     public InlineProjections Inline { get; } = new();
 
+    /// <summary>The global log's latest batches, shared by the projection daemons that follow it.</summary>
+    public LogTail LogTail => LazyInitializer.EnsureInitialized(ref _logTail, () => new LogTail(new GlobalLogReader(dataSource, types)));
+
+    private LogTail? _logTail;
     private GroupCommit? _groups;
 
     /// <summary>

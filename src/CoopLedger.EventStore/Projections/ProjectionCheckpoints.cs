@@ -8,19 +8,22 @@ namespace CoopLedger.EventStore.Projections;
 public static class ProjectionCheckpoints
 {
     /// <summary>Reads (creating it when missing) and locks a projection's checkpoint in the caller's transaction.</summary>
+    /// <remarks>The row exists but for a projection's very first batch: it is created only when the lock finds none.</remarks>
     public static async Task<ProjectionState> LockAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
     {
+        if (await FindAsync(connection, name, " FOR UPDATE", cancellationToken).ConfigureAwait(false) is { } state)
+        {
+            return state;
+        }
+
         await using (var create = new NpgsqlCommand("INSERT INTO ledger.projection_checkpoints (name) VALUES ($1) ON CONFLICT DO NOTHING", connection))
         {
             create.Parameters.Add(new() { Value = name });
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await using var command = new NpgsqlCommand($"{Select} WHERE name = $1 FOR UPDATE", connection);
-        command.Parameters.Add(new() { Value = name });
-        await using var row = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await row.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return Read(row);
+        return await FindAsync(connection, name, " FOR UPDATE", cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"The checkpoint of projection '{name}' could not be created.");
     }
 
     /// <summary>Moves the checkpoint, in the transaction that wrote the batch.</summary>
@@ -69,9 +72,12 @@ public static class ProjectionCheckpoints
     }
 
     /// <summary>One projection's state, or null when it has never run.</summary>
-    public static async Task<ProjectionState?> FindAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
+    public static Task<ProjectionState?> FindAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken) =>
+        FindAsync(connection, name, "", cancellationToken);
+
+    private static async Task<ProjectionState?> FindAsync(NpgsqlConnection connection, string name, string locking, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"{Select} WHERE name = $1", connection);
+        await using var command = new NpgsqlCommand($"{Select} WHERE name = $1{locking}", connection);
         command.Parameters.Add(new() { Value = name });
         await using var row = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await row.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(row) : null;

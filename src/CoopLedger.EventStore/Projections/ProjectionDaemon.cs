@@ -17,7 +17,6 @@ public sealed class ProjectionDaemon
     private readonly NpgsqlDataSource _dataSource;
     private readonly IProjection _projection;
     private readonly AppendSignal _signal;
-    private readonly GlobalLogReader _reader;
     private readonly KeyValuePair<string, object?> _tag;
     private double _lagSeconds;
     private LogCheckpoint _oneByOneUntil = LogCheckpoint.Start;
@@ -28,7 +27,6 @@ public sealed class ProjectionDaemon
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(projection);
         (_store, _dataSource, _projection, _signal) = (store, store.DataSource, projection, signal ?? store.Signal);
-        _reader = new GlobalLogReader(store.DataSource, store.Types);
         _tag = new("coopledger.projection", _projection.Name);
         EventStoreTelemetry.ObserveLag(_projection.Name, () => Volatile.Read(ref _lagSeconds));
     }
@@ -180,7 +178,7 @@ public sealed class ProjectionDaemon
         }
 
         var size = state.Checkpoint < _oneByOneUntil ? 1 : BatchSize;
-        var batch = await _reader.ReadAsync(connection, state.Checkpoint, size, cancellationToken).ConfigureAwait(false);
+        var batch = await _store.LogTail.ReadAsync(connection, state.Checkpoint, size, cancellationToken).ConfigureAwait(false);
         if (batch.Events.Count == 0)
         {
             Volatile.Write(ref _lagSeconds, 0);
