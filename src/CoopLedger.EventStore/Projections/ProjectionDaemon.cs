@@ -41,8 +41,9 @@ public sealed class ProjectionDaemon
     /// How long to let the log fill after a batch that was not full, before reading the next: under a steady stream
     /// of commands, a daemon woken by every commit would otherwise apply batches of one or two events, each paying
     /// for its own transaction, checkpoint and read of the partnerships it touches. The projection lags by at most this.
+    /// At 20 ms the daemons' transactions cost as much PostgreSQL time as the commands' own under load (docs/PROJECTIONS.md).
     /// </summary>
-    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How long a batch under way may take to finish once the service is stopping.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
