@@ -111,23 +111,37 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
             return _open.Values.Select(o => o.Stored);
         }
 
-        // The last day's rows, without closing anything yet: a later append may still fall on that day.
-        var rows = new List<KnownRow>();
-        var now = _rowsOf(State).ToDictionary(r => r.Key, r => r.Row);
-        foreach (var (key, (row, from, stored)) in _open)
+        // The last day's rows, without closing anything yet: a later append may still fall on that day. One pass over
+        // the state's rows (it runs after every append of a live projection, over every entity of the partnership).
+        var rows = new List<KnownRow>(_open.Count + 1);
+        var stillOpen = 0;
+        foreach (var (key, current) in _rowsOf(State))
         {
-            if (now.TryGetValue(key, out var current) && _comparer.Equals(current, row))
+            if (_open.TryGetValue(key, out var open))
             {
-                rows.Add(stored);
-                now.Remove(key);
+                stillOpen++;
+                if (_comparer.Equals(current, open.Row))
+                {
+                    rows.Add(open.Stored);
+                    continue;
+                }
+
+                if (_day > open.From)
+                {
+                    rows.Add(_known(open.Row, DayRanges.Until(open.From, _day)));
+                }
             }
-            else if (_day > from)
-            {
-                rows.Add(_known(row, DayRanges.Until(from, _day)));
-            }
+
+            rows.Add(_known(current, DayRanges.Since(_day)));
         }
 
-        rows.AddRange(now.Select(n => _known(n.Value, DayRanges.Since(_day))));
+        if (stillOpen < _open.Count)
+        {
+            // Entities gone from the state (rare): their open stretch ends on the last day.
+            var present = _rowsOf(State).Select(r => r.Key).ToHashSet();
+            rows.AddRange(_open.Where(o => !present.Contains(o.Key) && _day > o.Value.From).Select(o => _known(o.Value.Row, DayRanges.Until(o.Value.From, _day))));
+        }
+
         return rows;
     }
 

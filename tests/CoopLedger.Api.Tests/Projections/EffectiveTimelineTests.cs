@@ -58,6 +58,37 @@ public sealed class EffectiveTimelineTests
         }
     }
 
+    [Fact]
+    public void An_entity_gone_from_the_state_on_the_last_day_ends_its_open_stretch_on_that_day()
+    {
+        // Rows only for lines not withdrawn: a withdrawal takes the line's row away.
+        var timeline = new EffectiveTimeline<Guid, decimal>(
+            Concerns,
+            state => state.Funding.Values.Where(l => !l.Withdrawn).Select(l => (l.FundingId, l.Amount)),
+            (amount, validity) => new KnownRow("lines", Guid.Empty, validity.LowerBound, [amount, validity]));
+        var (kept, gone) = (Guid.NewGuid(), Guid.NewGuid());
+        var start = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        object[] events =
+        [
+            new PartnershipRegistered(Guid.NewGuid(), "t", PartnershipForm.Twinning, [], [new ForeignPartner("p", "TN", null)], null),
+            new FundingCommitted(kept, City, 100m, 2020, FundingMechanism.GeneralBudget, null, false),
+            new FundingCommitted(gone, City, 200m, 2020, FundingMechanism.GeneralBudget, null, false),
+            new FundingWithdrawn(gone, "w"),
+        ];
+        int[] days = [0, 1, 1, 3];
+
+        timeline.Reset([.. events.Select((data, i) => new RecordedEvent(i + 1, Guid.NewGuid(), Guid.Empty, i + 1, "t", 1, data, start,
+            start.AddDays(days[i]), "a", null, null, null, 0, 0, null, []))]);
+
+        Assert.Empty(timeline.Closed);
+        Assert.Equal(
+            ["100|[2020-01-02,)", "200|[2020-01-02,2020-01-04)"],
+            timeline.Open().Select(r => string.Join('|', r.Values.Select(v => v is NpgsqlTypes.NpgsqlRange<DateOnly> range ? DayRange(range) : v))).Order(StringComparer.Ordinal));
+
+        static string DayRange(NpgsqlTypes.NpgsqlRange<DateOnly> range) =>
+            $"[{range.LowerBound:yyyy-MM-dd},{(range.UpperBoundInfinite ? "" : range.UpperBound.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))})";
+    }
+
     /// <summary>Rows named by their funding line, as a read model's are (the replay tells rows apart by entity and first day).</summary>
     private static EffectiveTimeline<Guid, (Guid Line, decimal Amount, bool Withdrawn)> KeyedTimeline() => new(
         Concerns,
