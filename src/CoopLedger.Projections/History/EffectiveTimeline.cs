@@ -51,6 +51,10 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
     private bool _changed;
     private DateTimeOffset? _latest;
 
+    // The open rows as last worked out, until the next event folded: a live batch asks for them before replaying its
+    // appends, and they are those the previous batch ended with.
+    private IReadOnlyList<KnownRow>? _lastOpen;
+
     /// <summary>A timeline of the rows <paramref name="rowsOf"/> gives for a day's state.</summary>
     /// <param name="concerns">Whether an event can change the rows: days with none of those keep the rows as they were.</param>
     /// <param name="rowsOf">The rows of a state, by a key unique within the partnership.</param>
@@ -70,7 +74,7 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
     public void Reset(IReadOnlyList<RecordedEvent> correctedHistory)
     {
         ArgumentNullException.ThrowIfNull(correctedHistory);
-        (State, _day, _changed, _latest) = (PartnershipState.Initial, DateOnly.MinValue, false, null);
+        (State, _day, _changed, _latest, _lastOpen) = (PartnershipState.Initial, DateOnly.MinValue, false, null, null);
         Resets++;
         _closed.Clear();
         _open.Clear();
@@ -104,13 +108,10 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
     public IReadOnlyList<KnownRow> Closed => _closed;
 
     /// <inheritdoc />
-    public IEnumerable<KnownRow> Open()
-    {
-        if (!_changed)
-        {
-            return _open.Values.Select(o => o.Stored);
-        }
+    public IEnumerable<KnownRow> Open() => _lastOpen ??= _changed ? OpenOfLastDay() : [.. _open.Values.Select(o => o.Stored)];
 
+    private List<KnownRow> OpenOfLastDay()
+    {
         // The last day's rows, without closing anything yet: a later append may still fall on that day. One pass over
         // the state's rows (it runs after every append of a live projection, over every entity of the partnership).
         var rows = new List<KnownRow>(_open.Count + 1);
@@ -147,6 +148,7 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
 
     private void Fold(RecordedEvent recorded)
     {
+        _lastOpen = null;
         var day = recorded.Version == 1 ? DateOnly.MinValue : DateOnly.FromDateTime(recorded.EffectiveAt.UtcDateTime);
         if (day > _day)
         {
