@@ -17,6 +17,8 @@ public sealed class ProjectionHost(IServiceProvider services) : IHostedService, 
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _running = [];
+    // The daemons apply their batches one at a time (ProjectionDaemon.Turns).
+    private readonly SemaphoreSlim _turns = new(1, 1);
     private AppendListener? _listener;
     private int _stopped;
 
@@ -56,7 +58,7 @@ public sealed class ProjectionHost(IServiceProvider services) : IHostedService, 
             }
         }
 
-        Daemons = [.. projections.Select(projection => new ProjectionDaemon(store, projection))];
+        Daemons = [.. projections.Select(projection => new ProjectionDaemon(store, projection) { Turns = _turns })];
         _running.AddRange(Daemons.Select(daemon => Task.Run(() => daemon.RunAsync(_stop.Token), CancellationToken.None)));
     }
 
@@ -82,5 +84,6 @@ public sealed class ProjectionHost(IServiceProvider services) : IHostedService, 
     {
         await StopAsync(CancellationToken.None);
         _stop.Dispose();
+        _turns.Dispose();
     }
 }

@@ -85,6 +85,8 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
             Add(rows, changes.Spans);
             ended.AddRange(changes.Ended);
             Follow(partnershipId, history, source);
+            // A batch folds hundreds of partnerships: requests queued meanwhile on the thread pool go first.
+            await Task.Yield();
         }
 
         await EndAsync(target, ended, cancellationToken);

@@ -195,6 +195,49 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : StoreTestBase
         Assert.Equal(await CountAllEventsAsync(), await second.CountAsync());
     }
 
+    [Fact]
+    public async Task Daemons_sharing_turns_apply_their_batches_one_at_a_time_and_each_applies_everything()
+    {
+        await AppendStreamsAsync(streams: 6, notesEach: 2);
+        var (inBatch, mostAtOnce) = (0, 0);
+        using var turns = new SemaphoreSlim(1, 1);
+        var projections = new[] { await SeenProjection.CreateAsync(Database, "seen_turns_a"), await SeenProjection.CreateAsync(Database, "seen_turns_b") };
+        var daemons = projections.Select(projection => new ProjectionDaemon(Store, projection, new AppendSignal())
+        {
+            BatchSize = 2,
+            IdleWait = TimeSpan.FromMilliseconds(50),
+            Turns = turns,
+            // Each batch lingers before its commit, so that batches of the two daemons would overlap without turns.
+            BeforeCommit = async _ =>
+            {
+                var now = Interlocked.Increment(ref inBatch);
+                InterlockedMax(ref mostAtOnce, now);
+                await Task.Delay(30, Cancel);
+                Interlocked.Decrement(ref inBatch);
+            },
+        }).ToList();
+        using var stop = new CancellationTokenSource();
+        var running = daemons.Select(daemon => daemon.RunAsync(stop.Token)).ToList();
+
+        var expected = await CountAllEventsAsync();
+        await WaitUntilAsync(() => projections.All(p => p.CountAsync().Result == expected));
+        await stop.CancelAsync();
+        await Task.WhenAll(running);
+
+        Assert.Equal(1, mostAtOnce);
+
+        static void InterlockedMax(ref int most, int value)
+        {
+            for (var seen = Volatile.Read(ref most); value > seen; seen = Volatile.Read(ref most))
+            {
+                if (Interlocked.CompareExchange(ref most, value, seen) == seen)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
     private ProjectionDaemon Daemon(IProjection projection) =>
         new(Store, projection, new AppendSignal()) { BatchSize = 2, IdleWait = TimeSpan.FromMilliseconds(50) };
 
