@@ -17,7 +17,8 @@ public sealed class ProjectionHost(IServiceProvider services) : IHostedService, 
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _running = [];
-    // The daemons apply their batches one at a time (ProjectionDaemon.Turns).
+    // The daemons apply their batches one at a time (ProjectionDaemon.Turns). Never disposed: it holds nothing to release,
+    // and a disposed semaphore would leave a daemon still waiting for its turn (a second stop returns at once) hanging.
     private readonly SemaphoreSlim _turns = new(1, 1);
     private AppendListener? _listener;
     private int _stopped;
@@ -84,6 +85,5 @@ public sealed class ProjectionHost(IServiceProvider services) : IHostedService, 
     {
         await StopAsync(CancellationToken.None);
         _stop.Dispose();
-        _turns.Dispose();
     }
 }

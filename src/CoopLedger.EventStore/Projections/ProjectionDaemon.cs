@@ -104,7 +104,7 @@ public sealed class ProjectionDaemon
                     }
 
                     // An inline projection is written by the appends themselves: its leader only rebuilds it.
-                    var applied = _store.Inline.Contains(_projection.Name) ? 0 : await ApplyInTurnAsync(draining.Token).ConfigureAwait(false);
+                    var applied = _store.Inline.Contains(_projection.Name) ? 0 : await ApplyInTurnAsync(stop, draining.Token).ConfigureAwait(false);
                     if (applied == 0)
                     {
                         await _signal.WaitAsync(rebuilding is null ? IdleWait : TimeSpan.FromMilliseconds(100), stop).ConfigureAwait(false);
@@ -168,14 +168,17 @@ public sealed class ProjectionDaemon
         return state?.RebuildRequestedAt is not null;
     }
 
-    private async Task<int> ApplyInTurnAsync(CancellationToken cancellationToken)
+    /// <summary>Applies the next batch once it is this daemon's turn; a stop ends the wait for a turn at once.</summary>
+    private async Task<int> ApplyInTurnAsync(CancellationToken stop, CancellationToken cancellationToken)
     {
         if (Turns is null)
         {
             return await ApplyNextBatchAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await Turns.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Waiting for a turn is cut by the stop itself, not by the grace a batch under way gets: a daemon given its
+        // turn after the stop would start a batch on a service shutting down.
+        await Turns.WaitAsync(stop).ConfigureAwait(false);
         try
         {
             return await ApplyNextBatchAsync(cancellationToken).ConfigureAwait(false);

@@ -238,6 +238,43 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : StoreTestBase
         }
     }
 
+    [Fact]
+    public async Task A_daemon_waiting_for_its_turn_stops_at_once_while_another_holds_the_turn()
+    {
+        await AppendStreamsAsync(streams: 2, notesEach: 1);
+        using var turns = new SemaphoreSlim(1, 1);
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holder = new ProjectionDaemon(Store, await SeenProjection.CreateAsync(Database, "seen_turn_holder"), new AppendSignal())
+        {
+            Turns = turns,
+            BeforeCommit = async _ =>
+            {
+                holding.TrySetResult();
+                await release.Task;
+            },
+        };
+        var waiter = new ProjectionDaemon(Store, await SeenProjection.CreateAsync(Database, "seen_turn_waiter"), new AppendSignal())
+        {
+            Turns = turns,
+            ShutdownGrace = TimeSpan.FromSeconds(30),
+        };
+        using var stopHolder = new CancellationTokenSource();
+        using var stopWaiter = new CancellationTokenSource();
+        var holderRunning = holder.RunAsync(stopHolder.Token);
+        await holding.Task.WaitAsync(TimeSpan.FromSeconds(20), Cancel);
+        var waiterRunning = waiter.RunAsync(stopWaiter.Token);
+        await WaitUntilAsync(() => waiter.IsLeader);
+
+        await stopWaiter.CancelAsync();
+        // Well within the grace a batch under way would get: the waiter had no batch under way.
+        await waiterRunning.WaitAsync(TimeSpan.FromSeconds(5), Cancel);
+
+        release.SetResult();
+        await stopHolder.CancelAsync();
+        await holderRunning;
+    }
+
     private ProjectionDaemon Daemon(IProjection projection) =>
         new(Store, projection, new AppendSignal()) { BatchSize = 2, IdleWait = TimeSpan.FromMilliseconds(50) };
 
