@@ -21,6 +21,9 @@ public sealed class AggregateHandler<TState>(
     PostgresEventStore store, string streamType, TState initial, Func<TState, RecordedEvent, TState> evolve,
     Func<IReadOnlyList<RecordedEvent>, IReadOnlyList<RecordedEvent>>? prepare = null)
 {
+    /// <summary>Commands without an expected version take turns per stream within this process.</summary>
+    private readonly StreamTurns _turns = new();
+
     /// <summary>With a <see cref="Cache"/>, each stream's folded state at its last version.</summary>
     private readonly StreamMemo<(long Version, TState State)> _states = new(50_000);
 
@@ -67,6 +70,10 @@ public sealed class AggregateHandler<TState>(
         ArgumentNullException.ThrowIfNull(decide);
         using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.handle_command");
         activity?.SetTag("coopledger.stream.id", streamId);
+        // A command that decides on whatever is current waits for the one before it on the same stream: deciding at
+        // the same time, one of them would lose at the append and decide again under the stream's lock. (With an
+        // expected version, a command is refused or not whatever the order: it need not wait.)
+        using var turn = expectedVersion is null ? await _turns.TakeAsync(streamId, cancellationToken).ConfigureAwait(false) : default;
         for (var attempt = 1; ; attempt++)
         {
             try

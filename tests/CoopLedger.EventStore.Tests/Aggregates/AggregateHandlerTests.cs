@@ -77,6 +77,27 @@ public sealed class AggregateHandlerTests(TestDatabase database) : StoreTestBase
     }
 
     [Fact]
+    public async Task Commands_on_one_stream_at_once_take_turns_each_deciding_once_on_the_state_the_previous_left()
+    {
+        var stream = Guid.NewGuid();
+        await AppendAsync(stream, ExpectedVersion.NoStream, new NewEvent(new Renamed("0")));
+        var handler = Names();
+        var decisions = 0;
+
+        var handled = await Task.WhenAll(Enumerable.Range(1, 20).Select(n => Task.Run(() => handler.HandleAsync(stream, null, (names, version) =>
+            {
+                Interlocked.Increment(ref decisions);
+                return [new NewEvent(new Renamed($"{n} after {names.Count}"))];
+            }, TestEvents.By("alice"), Cancel), Cancel)));
+
+        // No decision was taken again after losing at the append: each saw the state its predecessor left.
+        Assert.Equal(20, decisions);
+        Assert.Equal(Enumerable.Range(2, 20).Select(v => (long)v), handled.Select(h => h.Append.Version).Order());
+        Assert.Equal(Enumerable.Range(1, 20).Select(v => $"after {v}"), (await Store.ReadStreamAsync(stream, null, Cancel)).Skip(1)
+            .Select(e => ((Renamed)e.Data).Name[((Renamed)e.Data).Name.IndexOf("after", StringComparison.Ordinal)..]));
+    }
+
+    [Fact]
     public async Task With_a_stream_cache_the_decision_still_sees_events_appended_by_other_writers()
     {
         var stream = Guid.NewGuid();
