@@ -36,7 +36,8 @@ public sealed class PartnershipHistory(PostgresEventStore store, StreamCache str
         var known = knownAt ?? now;
         var endOfDay = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var stream = await streams.ReadAsync(id, cancellationToken);
-        var recorded = stream.Where(e => e.RecordedAt <= known).ToList();
+        // Usually (knownAt now) every event: then the history itself, not a copy of it per read.
+        var recorded = stream.Any(e => e.RecordedAt > known) ? stream.Where(e => e.RecordedAt <= known).ToList() : stream;
         if (recorded.Count == 0)
         {
             return null;
