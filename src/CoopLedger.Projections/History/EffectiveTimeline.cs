@@ -55,6 +55,11 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
     // appends, and they are those the previous batch ended with.
     private IReadOnlyList<KnownRow>? _lastOpen;
 
+    // The rows starting on the last day, as last worked out: while that day lasts, an entity whose row is unchanged keeps
+    // the same stored row from one append to the next (in a live projection, whose events are mostly dated today,
+    // that is nearly every entity).
+    private readonly Dictionary<TKey, (TRow Row, KnownRow Stored)> _sinceDay = [];
+
     /// <summary>A timeline of the rows <paramref name="rowsOf"/> gives for a day's state.</summary>
     /// <param name="concerns">Whether an event can change the rows: days with none of those keep the rows as they were.</param>
     /// <param name="rowsOf">The rows of a state, by a key unique within the partnership.</param>
@@ -77,6 +82,7 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
         (State, _day, _changed, _latest, _lastOpen) = (PartnershipState.Initial, DateOnly.MinValue, false, null, null);
         Resets++;
         _closed.Clear();
+        _sinceDay.Clear();
         _open.Clear();
         foreach (var recorded in correctedHistory.OrderBy(e => e.Version == 1 ? 0 : 1).ThenBy(e => e.EffectiveAt).ThenBy(e => e.Version))
         {
@@ -133,7 +139,7 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
                 }
             }
 
-            rows.Add(_known(current, DayRanges.Since(_day)));
+            rows.Add(SinceDay(key, current));
         }
 
         if (stillOpen < _open.Count)
@@ -144,6 +150,19 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
         }
 
         return rows;
+    }
+
+    /// <summary>The stored row of an entity's stretch starting on the last day.</summary>
+    private KnownRow SinceDay(TKey key, TRow row)
+    {
+        if (_sinceDay.TryGetValue(key, out var kept) && _comparer.Equals(kept.Row, row))
+        {
+            return kept.Stored;
+        }
+
+        var stored = _known(row, DayRanges.Since(_day));
+        _sinceDay[key] = (row, stored);
+        return stored;
     }
 
     private void Fold(RecordedEvent recorded)
@@ -158,6 +177,7 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
             }
 
             _day = day;
+            _sinceDay.Clear();
         }
 
         State = PartnershipEvolution.Evolve(State, recorded.Data);

@@ -66,9 +66,43 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store, Strea
 
         public IReadOnlyList<KnownRow> Closed => listed.Closed;
 
-        public IEnumerable<KnownRow> Open() => listed.Open().Concat(listed.State.Conventions.Values.SelectMany(convention =>
-            convention.Periods.Select(period => new KnownRow("convention_periods", convention.ConventionId, period.From,
-                [convention.ConventionId, partnershipId, DayRanges.Through(period.From, period.To)]))));
+        /// <summary>Each convention's period rows, kept while the convention is the same object (unchanged since).</summary>
+        private readonly Dictionary<Guid, (Convention Convention, KnownRow[] Periods)> _periods = [];
+
+        /// <summary>The open rows as last worked out, with the list rows and the state they were worked out from.</summary>
+        private (IEnumerable<KnownRow> Listed, PartnershipState State, List<KnownRow> Rows)? _open;
+
+        public IEnumerable<KnownRow> Open()
+        {
+            // The timeline gives the same list rows until it folds another event: a live batch asks before replaying
+            // its appends for the rows the previous batch ended with.
+            var (listedRows, state) = (listed.Open(), listed.State);
+            if (_open is { } kept && ReferenceEquals(kept.Listed, listedRows) && ReferenceEquals(kept.State, state))
+            {
+                return kept.Rows;
+            }
+
+            List<KnownRow> rows = [.. listedRows, .. state.Conventions.Values.SelectMany(PeriodsOf)];
+            _open = (listedRows, state, rows);
+            return rows;
+        }
+
+        /// <summary>
+        /// A convention's period rows: the same rows as long as the convention has not changed, so that comparing what is
+        /// known before and after an append (after every append, over every convention) costs a reference check.
+        /// </summary>
+        private KnownRow[] PeriodsOf(Convention convention)
+        {
+            if (_periods.TryGetValue(convention.ConventionId, out var kept) && ReferenceEquals(kept.Convention, convention))
+            {
+                return kept.Periods;
+            }
+
+            KnownRow[] periods = [.. convention.Periods.Select(period => new KnownRow("convention_periods", convention.ConventionId, period.From,
+                [convention.ConventionId, partnershipId, DayRanges.Through(period.From, period.To)]))];
+            _periods[convention.ConventionId] = (convention, periods);
+            return periods;
+        }
     }
 
     /// <summary>The partnership's list row but its validity, once registered.</summary>
