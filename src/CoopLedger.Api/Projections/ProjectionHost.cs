@@ -21,7 +21,8 @@ public sealed class ProjectionHost(IServiceProvider services) : IHostedService, 
     // and a disposed semaphore would leave a daemon still waiting for its turn (a second stop returns at once) hanging.
     private readonly SemaphoreSlim _turns = new(1, 1);
     private AppendListener? _listener;
-    private int _stopped;
+    private readonly Lock _stopLock = new();
+    private Task? _stopping;
 
     /// <summary>
     /// The configuration key listing the projections applied inline, in each append's transaction (e.g.
@@ -64,16 +65,25 @@ public sealed class ProjectionHost(IServiceProvider services) : IHostedService, 
     }
 
     /// <inheritdoc />
-    /// <remarks>Idempotent: a host may be stopped twice (the test host does), and the daemons stop only once.</remarks>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <remarks>
+    /// Idempotent: a host may be stopped twice (the test host does), and disposed meanwhile. The daemons stop once, and
+    /// every caller waits for that same stop, so nothing they use is disposed while a batch is under way.
+    /// </remarks>
+    public Task StopAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        lock (_stopLock)
         {
-            return;
+            _stopping ??= StopDaemonsAsync();
         }
 
+        return _stopping.WaitAsync(cancellationToken);
+    }
+
+    private async Task StopDaemonsAsync()
+    {
         await _stop.CancelAsync();
-        await Task.WhenAll(_running).WaitAsync(cancellationToken);
+        // Bounded: a batch under way gets the daemons' shutdown grace, then is cut (its transaction rolls back).
+        await Task.WhenAll(_running);
         if (_listener is not null)
         {
             await _listener.DisposeAsync();
