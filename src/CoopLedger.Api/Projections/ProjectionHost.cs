@@ -17,8 +17,7 @@ public sealed class ProjectionHost(IServiceProvider services) : IHostedService, 
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _running = [];
-    // The daemons apply their batches one at a time (ProjectionDaemon.Turns). Never disposed: it holds nothing to release,
-    // and a disposed semaphore would leave a daemon still waiting for its turn (a second stop returns at once) hanging.
+    // The daemons apply their batches one at a time (ProjectionDaemon.Turns).
     private readonly SemaphoreSlim _turns = new(1, 1);
     private AppendListener? _listener;
     private readonly Lock _stopLock = new();
@@ -93,7 +92,9 @@ public sealed class ProjectionHost(IServiceProvider services) : IHostedService, 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // Every stop waits for the daemons: none is left waiting for a turn on the disposed semaphore.
         await StopAsync(CancellationToken.None);
         _stop.Dispose();
+        _turns.Dispose();
     }
 }

@@ -29,14 +29,11 @@ public sealed class LogTail(GlobalLogReader reader, int capacity = 64)
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEvents, 1);
         var reading = new TaskCompletionSource<GlobalLogBatch?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var shared = _batches.GetOrAdd(after, reading.Task);
-        if (shared != reading.Task && await shared.WaitAsync(cancellationToken).ConfigureAwait(false) is { } batch)
-        {
-            return FirstOf(batch, maxEvents);
-        }
-
         if (shared != reading.Task)
         {
-            return await reader.ReadAsync(connection, after, maxEvents, cancellationToken).ConfigureAwait(false);
+            return await shared.WaitAsync(cancellationToken).ConfigureAwait(false) is { } batch
+                ? FirstOf(batch, maxEvents)
+                : await reader.ReadAsync(connection, after, maxEvents, cancellationToken).ConfigureAwait(false);
         }
 
         try

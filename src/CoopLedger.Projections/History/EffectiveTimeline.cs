@@ -114,6 +114,7 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
     public IReadOnlyList<KnownRow> Closed => _closed;
 
     /// <inheritdoc />
+    /// <remarks>The same list (the same object) until the timeline folds another event or starts again.</remarks>
     public IEnumerable<KnownRow> Open() => _lastOpen ??= _changed ? OpenOfLastDay() : [.. _open.Values.Select(o => o.Stored)];
 
     private List<KnownRow> OpenOfLastDay()

@@ -69,21 +69,21 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store, Strea
         /// <summary>Each convention's period rows, kept while the convention is the same object (unchanged since).</summary>
         private readonly Dictionary<Guid, (Convention Convention, KnownRow[] Periods)> _periods = [];
 
-        /// <summary>The open rows as last worked out, with the list rows and the state they were worked out from.</summary>
-        private (IEnumerable<KnownRow> Listed, PartnershipState State, List<KnownRow> Rows)? _open;
+        /// <summary>The open rows as last worked out, with the list rows they were worked out with.</summary>
+        private (IEnumerable<KnownRow> Listed, List<KnownRow> Rows)? _open;
 
         public IEnumerable<KnownRow> Open()
         {
-            // The timeline gives the same list rows until it folds another event: a live batch asks before replaying
-            // its appends for the rows the previous batch ended with.
-            var (listedRows, state) = (listed.Open(), listed.State);
-            if (_open is { } kept && ReferenceEquals(kept.Listed, listedRows) && ReferenceEquals(kept.State, state))
+            // The timeline gives the same list rows until it folds another event, which is also what changes its state:
+            // a live batch asks before replaying its appends for the rows the previous batch ended with.
+            var listedRows = listed.Open();
+            if (_open is { } kept && ReferenceEquals(kept.Listed, listedRows))
             {
                 return kept.Rows;
             }
 
-            List<KnownRow> rows = [.. listedRows, .. state.Conventions.Values.SelectMany(PeriodsOf)];
-            _open = (listedRows, state, rows);
+            List<KnownRow> rows = [.. listedRows, .. listed.State.Conventions.Values.SelectMany(PeriodsOf)];
+            _open = (listedRows, rows);
             return rows;
         }
 
