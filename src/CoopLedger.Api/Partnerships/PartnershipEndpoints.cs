@@ -30,6 +30,7 @@ public static class PartnershipEndpoints
         services.AddSingleton<IdempotencyRecords>();
         services.AddSingleton<CommandExecutor>();
         services.AddSingleton<PartnershipHistory>();
+        services.AddSingleton(typeof(KeptViews<>));
         services.AddSingleton(provider => new StreamVerifier(provider.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         // Enumerations travel by name, as API.md lists them.
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

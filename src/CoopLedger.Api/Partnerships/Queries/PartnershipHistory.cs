@@ -5,8 +5,11 @@ using CoopLedger.EventStore.Reading;
 
 namespace CoopLedger.Api.Partnerships.Queries;
 
-/// <summary>A partnership folded as of an effective date and as known at a recorded instant.</summary>
-public sealed record PartnershipAsOf(PartnershipState State, long Version, DateOnly AsOf, DateTimeOffset KnownAt);
+/// <summary>
+/// A partnership folded as of an effective date and as known at a recorded instant; <paramref name="Current"/> when
+/// every event recorded so far is in it (a <c>knownAt</c> not before the last), the fold that is kept between reads.
+/// </summary>
+public sealed record PartnershipAsOf(PartnershipState State, long Version, DateOnly AsOf, DateTimeOffset KnownAt, bool Current);
 
 /// <summary>Folds a partnership's stream for a query, on both time axes.</summary>
 public sealed class PartnershipHistory(PostgresEventStore store, StreamCache streams, TimeProvider clock)
@@ -48,7 +51,7 @@ public sealed class PartnershipHistory(PostgresEventStore store, StreamCache str
         var whole = recorded.Count == stream.Count;
         if (whole && _kept.TryGet(id, out var kept) && kept.Version == version && kept.AsOf == day)
         {
-            return new PartnershipAsOf(kept.State, version, day, known);
+            return new PartnershipAsOf(kept.State, version, day, known, Current: true);
         }
 
         var corrected = CorrectedHistory.Apply(recorded, store.Types);
@@ -60,6 +63,6 @@ public sealed class PartnershipHistory(PostgresEventStore store, StreamCache str
             _kept.Keep(id, (version, day, state));
         }
 
-        return new PartnershipAsOf(state, version, day, known);
+        return new PartnershipAsOf(state, version, day, known, whole);
     }
 }

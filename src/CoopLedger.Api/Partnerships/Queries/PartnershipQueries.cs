@@ -10,17 +10,17 @@ public static class PartnershipQueries
     /// <summary>Maps the routes.</summary>
     public static RouteGroupBuilder MapPartnershipQueries(this RouteGroupBuilder partnerships)
     {
-        partnerships.MapGet("/{id:guid}", async (Guid id, DateOnly? asOf, DateTimeOffset? knownAt, PartnershipHistory history, HttpContext http) =>
+        partnerships.MapGet("/{id:guid}", async (Guid id, DateOnly? asOf, DateTimeOffset? knownAt, PartnershipHistory history, KeptViews<PartnershipView> views, HttpContext http) =>
             await history.LoadAsync(id, asOf, knownAt, http.RequestAborted) is { } loaded
-                ? Versioned(http, loaded, Describe(id, loaded))
+                ? Versioned(http, loaded, views.Answer(id, loaded, fold => Describe(id, fold)))
                 : throw new EntityNotFoundException("partnership", id))
             .Produces<PartnershipView>()
             .WithName("GetPartnership").WithSummary("A partnership, its status evaluated at asOf, as known at knownAt")
             .ForPartnershipReaders();
 
-        partnerships.MapGet("/{id:guid}/plan", async (Guid id, DateOnly? asOf, DateTimeOffset? knownAt, PartnershipHistory history, HttpContext http) =>
+        partnerships.MapGet("/{id:guid}/plan", async (Guid id, DateOnly? asOf, DateTimeOffset? knownAt, PartnershipHistory history, KeptViews<PlanView> views, HttpContext http) =>
             await history.LoadAsync(id, asOf, knownAt, http.RequestAborted) is { } loaded
-                ? Versioned(http, loaded, Plan(loaded))
+                ? Versioned(http, loaded, views.Answer(id, loaded, Plan))
                 : throw new EntityNotFoundException("partnership", id))
             .Produces<PlanView>()
             .WithName("GetPlan").WithSummary("The action plan as it stood at asOf, as known at knownAt")
@@ -32,10 +32,10 @@ public static class PartnershipQueries
     /// The answer with <c>ETag: "&lt;version&gt;"</c>, the stream version it was read at (as known at <c>knownAt</c>), which a
     /// client sends back as <c>If-Match</c>: read, decide, write, refused with 412 if anyone wrote meanwhile.
     /// </summary>
-    private static IResult Versioned<T>(HttpContext http, PartnershipAsOf loaded, T view)
+    private static IResult Versioned(HttpContext http, PartnershipAsOf loaded, IResult view)
     {
         http.Response.Headers.ETag = $"\"{loaded.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)}\"";
-        return Results.Ok(view);
+        return view;
     }
 
     private static PartnershipView Describe(Guid id, PartnershipAsOf loaded)

@@ -1,0 +1,77 @@
+using System.Buffers;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace CoopLedger.Api.Partnerships.Queries;
+
+/// <summary>
+/// A view's JSON kept as bytes but for its <c>knownAt</c>, which every read names afresh (by default the instant of the
+/// read itself), and which is written per answer between the bytes before and after it.
+/// </summary>
+public sealed class KnownAtJson
+{
+    /// <summary>What a view is described with before its JSON is split: no read is known at the first instant there is.</summary>
+    public static readonly DateTimeOffset Placeholder = DateTimeOffset.MinValue;
+
+    private readonly byte[] _before;
+    private readonly byte[] _after;
+
+    private KnownAtJson(byte[] before, byte[] after) => (_before, _after) = (before, after);
+
+    /// <summary>Bytes as big as a view's JSON, for keeping within a budget.</summary>
+    public int Length => _before.Length + _after.Length;
+
+    /// <summary>
+    /// Splits the JSON of a view whose <c>knownAt</c> is <see cref="Placeholder"/> around that value. The property is
+    /// found by its name and value with the quotes around both unescaped, which no string inside the view can contain.
+    /// </summary>
+    public static KnownAtJson Of<TView>(TView view, JsonTypeInfo<TView> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        var json = JsonSerializer.SerializeToUtf8Bytes(view, typeInfo);
+        var name = JsonSerializer.SerializeToUtf8Bytes(
+            typeInfo.Properties.Single(p => p.AttributeProvider is MemberInfo { Name: "KnownAt" }).Name, typeInfo.Options);
+        var value = Quoted(Placeholder);
+        var property = name.Concat(":"u8.ToArray()).Concat(value).ToArray();
+        var at = json.AsSpan().IndexOf(property);
+        if (at < 0)
+        {
+            throw new InvalidOperationException($"{typeof(TView).Name} does not name its knownAt as {Placeholder:O}.");
+        }
+
+        var valueAt = at + property.Length - value.Length;
+        return new KnownAtJson(json[..valueAt], json[(valueAt + value.Length)..]);
+    }
+
+    /// <summary>The view's JSON known at <paramref name="knownAt"/>: a 200 answer, as <c>Results.Ok</c> would write it.</summary>
+    public IResult Answer(DateTimeOffset knownAt) => new KnownAtAnswer(this, Quoted(knownAt));
+
+    /// <summary>A date-time written as the serializer writes it (both use the same writer).</summary>
+    private static byte[] Quoted(DateTimeOffset instant)
+    {
+        var buffer = new ArrayBufferWriter<byte>(48);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStringValue(instant);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private sealed class KnownAtAnswer(KnownAtJson json, byte[] knownAt) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/json; charset=utf-8";
+            response.ContentLength = json._before.Length + knownAt.Length + json._after.Length;
+            var body = response.BodyWriter;
+            body.Write(json._before);
+            body.Write(knownAt);
+            body.Write(json._after);
+            return body.FlushAsync(httpContext.RequestAborted).AsTask();
+        }
+    }
+}
