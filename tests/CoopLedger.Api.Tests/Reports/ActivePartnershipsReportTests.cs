@@ -47,6 +47,26 @@ public sealed class ActivePartnershipsReportTests(ApiFactory api) : IClassFixtur
         Assert.DoesNotContain(p, after.GetProperty("partnerships").EnumerateArray().Select(r => $"/api/partnerships/{r.GetProperty("id").GetString()}"));
     }
 
+    [Fact]
+    public async Task A_partnership_under_overlapping_conventions_is_listed_once_with_the_one_that_started_last()
+    {
+        var client = new ApiClient(api.CreateClient());
+        var id = (await client.PostAsync("/api/partnerships", ApiClient.Registration("Deux conventions (démo)"), HttpStatusCode.Created)).GetProperty("id").GetString();
+        var p = $"/api/partnerships/{id}";
+        var framework = await client.PostAsync($"{p}/conventions", new { signedOn = "2005-01-01", validFrom = "2005-01-01", validTo = "2009-12-31", reason = "archives" });
+        var specific = await client.PostAsync($"{p}/conventions", new { signedOn = "2007-01-01", validFrom = "2007-01-01", validTo = "2008-12-31", reason = "archives" });
+        await client.CaughtUpAsync("active_partnerships");
+
+        async Task<string[]> ConventionsListedOnAsync(string date) =>
+            [.. (await client.GetAsync($"/api/reports/active-partnerships?asOf={date}")).GetProperty("partnerships").EnumerateArray()
+                .Where(r => r.GetProperty("id").GetString() == id).Select(r => r.GetProperty("activeConventionId").GetString()!)];
+
+        var (first, second) = (framework.GetProperty("conventionId").GetString()!, specific.GetProperty("conventionId").GetString()!);
+        Assert.Equal([first], await ConventionsListedOnAsync("2006-06-30"));
+        Assert.Equal([second], await ConventionsListedOnAsync("2007-06-30"));
+        Assert.Equal([first], await ConventionsListedOnAsync("2009-06-30"));
+    }
+
     private static async Task<(string, string, string)> OthersAsync(DemoClient demo)
     {
         var paths = await OtherDemoHistories.EnterAsync(demo, Cancel);
