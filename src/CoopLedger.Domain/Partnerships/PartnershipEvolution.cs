@@ -72,14 +72,21 @@ public static class PartnershipEvolution
     private static PartnershipState AddChallenge(PartnershipState state, Guid id, string title) => state with
     {
         Challenges = state.Challenges.SetItem(id, new Challenge(id, title, false)),
-        PlanOrder = state.PlanOrder.Contains(id) ? state.PlanOrder : state.PlanOrder.Add(id),
+        PlanOrder = InPlan(state, id) ? state.PlanOrder : state.PlanOrder.Add(id),
     };
 
     private static PartnershipState AddAction(PartnershipState state, Guid id, Guid challengeId, string title) => state with
     {
         Actions = state.Actions.SetItem(id, new PlanAction(id, challengeId, title, ActionStatus.Planned, null, null)),
-        PlanOrder = state.PlanOrder.Contains(id) ? state.PlanOrder : state.PlanOrder.Add(id),
+        PlanOrder = InPlan(state, id) ? state.PlanOrder : state.PlanOrder.Add(id),
     };
+
+    /// <summary>
+    /// Whether the plan's order holds the id already: it holds every challenge and action from their first addition, and
+    /// nothing else, so two keyed lookups answer what a search of the whole order did (a search that grew with the plan,
+    /// on every fold of every addition).
+    /// </summary>
+    private static bool InPlan(PartnershipState state, Guid id) => state.Challenges.ContainsKey(id) || state.Actions.ContainsKey(id);
 
     private static PartnershipState WithConvention(PartnershipState state, Guid id, Func<Convention, Convention> change) =>
         state.Conventions.TryGetValue(id, out var c) ? state with { Conventions = state.Conventions.SetItem(id, change(c)) } : state;
