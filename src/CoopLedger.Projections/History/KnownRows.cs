@@ -65,6 +65,10 @@ public static class KnownRows
         var known = new Dictionary<(Guid, DateOnly), (KnownRow Row, DateTimeOffset? From)>();
         // Between resets, rows closed earlier never change: only the open ones and the newly closed are compared.
         var (resets, closedSeen, open) = (-1, 0, new List<(Guid, DateOnly)>());
+        // The rows closed before these appends are known too, but they cannot change until the source starts again
+        // (incremental appends compare the open rows only), so they join the known rows only then, if ever: a live
+        // batch would otherwise key every closed row of each partnership it touches, however long its history.
+        var closedBefore = 0;
         if (firstIndex > 0)
         {
             if (!sourceFollowsEarlier)
@@ -73,12 +77,13 @@ public static class KnownRows
             }
 
             var openBefore = source.Open().ToList();
-            foreach (var row in source.Closed.Concat(openBefore))
+            foreach (var row in openBefore)
             {
                 known[(row.Id, row.ValidFrom)] = (row, null); // Known before: already written.
             }
 
-            (resets, closedSeen, open) = (source.Resets, source.Closed.Count, [.. openBefore.Select(r => (r.Id, r.ValidFrom))]);
+            closedBefore = source.Closed.Count;
+            (resets, closedSeen, open) = (source.Resets, closedBefore, [.. openBefore.Select(r => (r.Id, r.ValidFrom))]);
         }
 
         var spans = new List<KnownSpan>();
@@ -110,6 +115,14 @@ public static class KnownRows
             // A correction changes earlier events: fold again from the start, as after any event out of order.
             if (append.Any(e => e.Data is CorrectionRecorded) || !source.TryAppend(append))
             {
+                // Until now the source only grew: its first closed rows are still those closed before these appends.
+                for (var i = 0; i < closedBefore; i++)
+                {
+                    var row = source.Closed[i];
+                    known.TryAdd((row.Id, row.ValidFrom), (row, null));
+                }
+
+                closedBefore = 0;
                 source.Reset(corrected([.. history.Take(end)]));
             }
 

@@ -59,6 +59,68 @@ public sealed class EffectiveTimelineTests
     }
 
     [Fact]
+    public void A_replay_says_what_comparing_the_rows_of_each_append_folded_afresh_says()
+    {
+        for (var seed = 0; seed < 300; seed++)
+        {
+            var random = new Random(seed);
+            var history = History(random).Select(e => e with { RecordedAt = e.RecordedAt.AddMinutes(e.Version) }).ToList();
+            var kept = KeyedTimeline();
+            for (var from = 1; from <= history.Count;)
+            {
+                var upTo = history.Take(Math.Min(history.Count, from + random.Next(0, 4))).ToList();
+
+                var followed = KnownRows.Replay(upTo, from, Concerns, kept, h => h, sourceFollowsEarlier: from > 1);
+
+                Assert.Equal(Describe(ComparedAfresh(upTo, from)).Order(StringComparer.Ordinal), Describe(followed).Order(StringComparer.Ordinal));
+                from = upTo.Count + 1;
+            }
+        }
+    }
+
+    /// <summary>
+    /// What a replay means, the slow way: the rows of the history before <paramref name="from"/>, then after each append
+    /// the rows of the history so far folded from nothing, compared with those known: a row changed or gone stops being
+    /// known at that append, a new one starts.
+    /// </summary>
+    private static KnownRows.Changes ComparedAfresh(List<RecordedEvent> history, long from)
+    {
+        List<KnownRow> RowsOf(IEnumerable<RecordedEvent> events)
+        {
+            var timeline = KeyedTimeline();
+            timeline.Reset([.. events]);
+            return [.. timeline.Closed.Concat(timeline.Open())];
+        }
+
+        var known = RowsOf(history.Where(e => e.Version < from)).ToDictionary(r => (r.Id, r.ValidFrom), r => (Row: r, From: (DateTimeOffset?)null));
+        var (spans, ended) = (new List<KnownSpan>(), new List<(KnownRow, DateTimeOffset)>());
+        foreach (var append in history.Where(e => e.Version >= from).GroupBy(e => e.RecordedAt))
+        {
+            var now = RowsOf(history.Where(e => e.RecordedAt <= append.Key)).ToDictionary(r => (r.Id, r.ValidFrom));
+            foreach (var (key, was) in known.Where(k => !now.TryGetValue(k.Key, out var row) || !row.SameAs(k.Value.Row)).ToList())
+            {
+                known.Remove(key);
+                if (was.From is { } since)
+                {
+                    spans.Add(new KnownSpan(was.Row, since, append.Key));
+                }
+                else
+                {
+                    ended.Add((was.Row, append.Key));
+                }
+            }
+
+            foreach (var (key, row) in now)
+            {
+                known.TryAdd(key, (row, append.Key));
+            }
+        }
+
+        spans.AddRange(known.Values.Where(k => k.From is not null).Select(k => new KnownSpan(k.Row, k.From!.Value, null)));
+        return new KnownRows.Changes(spans, ended);
+    }
+
+    [Fact]
     public void An_entity_gone_from_the_state_on_the_last_day_ends_its_open_stretch_on_that_day()
     {
         // Rows only for lines not withdrawn: a withdrawal takes the line's row away.
