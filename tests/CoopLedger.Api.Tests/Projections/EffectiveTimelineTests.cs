@@ -37,7 +37,7 @@ public sealed class EffectiveTimelineTests
     }
 
     [Fact]
-    public void A_timeline_kept_from_the_previous_batch_gives_the_changes_of_folding_the_history_again()
+    public void A_timeline_kept_from_the_previous_batch_gives_the_changes_of_folding_again_and_of_the_slow_definition()
     {
         for (var seed = 0; seed < 300; seed++)
         {
@@ -53,25 +53,6 @@ public sealed class EffectiveTimelineTests
                 var followed = KnownRows.Replay(upTo, from, Concerns, kept, h => h, sourceFollowsEarlier: from > 1);
 
                 Assert.Equal(Describe(foldedAgain), Describe(followed));
-                from = upTo.Count + 1;
-            }
-        }
-    }
-
-    [Fact]
-    public void A_replay_says_what_comparing_the_rows_of_each_append_folded_afresh_says()
-    {
-        for (var seed = 0; seed < 300; seed++)
-        {
-            var random = new Random(seed);
-            var history = History(random).Select(e => e with { RecordedAt = e.RecordedAt.AddMinutes(e.Version) }).ToList();
-            var kept = KeyedTimeline();
-            for (var from = 1; from <= history.Count;)
-            {
-                var upTo = history.Take(Math.Min(history.Count, from + random.Next(0, 4))).ToList();
-
-                var followed = KnownRows.Replay(upTo, from, Concerns, kept, h => h, sourceFollowsEarlier: from > 1);
-
                 Assert.Equal(Describe(ComparedAfresh(upTo, from)).Order(StringComparer.Ordinal), Describe(followed).Order(StringComparer.Ordinal));
                 from = upTo.Count + 1;
             }
