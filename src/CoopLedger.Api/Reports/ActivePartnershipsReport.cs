@@ -28,7 +28,7 @@ public static class ActivePartnershipsReport
 
             // Active: a validity period covers the date, and neither cancelled, suspended nor terminated by then. Each
             // partnership is named once, with the convention whose period started last; chosen here rather than by
-            // DISTINCT ON, whose sort of every matching period was a third of the query's time at 7,000 periods.
+            // DISTINCT ON, whose sort of every matching period cost PostgreSQL more than keeping the latest here (docs/BENCHMARKS.md).
             await using var command = dataSource.CreateCommand($"""
                 SELECT p.partnership_id, p.title, p.countries, c.convention_id, lower(c.validity)
                 FROM active_partnerships.convention_periods c
@@ -53,7 +53,7 @@ public static class ActivePartnershipsReport
             }
 
             var rows = latest.Values.Select(v => v.Row).ToList();
-            return Results.Ok(new ActivePartnershipsView(day, rows.Count, [.. rows.OrderBy(r => r.Title, StringComparer.Ordinal)]));
+            return Results.Ok(new ActivePartnershipsView(day, rows.Count, [.. rows.OrderBy(r => r.Title, StringComparer.Ordinal).ThenBy(r => r.Id)]));
         })
         .ReadsProjection(ActivePartnershipsProjection.ProjectionName)
         .Produces<ActivePartnershipsView>()

@@ -16,7 +16,11 @@ public interface IKnownRowSource
     /// </summary>
     bool TryAppend(IReadOnlyList<RecordedEvent> events);
 
-    /// <summary>How many times it started again: while this stays, <see cref="Closed"/> only grows.</summary>
+    /// <summary>
+    /// How many times it started again, by <see cref="Reset"/> only (never by itself, nor in <see cref="TryAppend"/>):
+    /// while this stays, <see cref="Closed"/> only grows, and <see cref="KnownRows.Replay"/> relies on its first rows
+    /// being those closed before a replay until it calls <see cref="Reset"/>.
+    /// </summary>
     int Resets { get; }
 
     /// <summary>Rows that can no longer change until the next reset (their stretch closed before the last day folded).</summary>

@@ -57,6 +57,8 @@ public sealed class KnownAtJsonTests(ApiFactory api) : IClassFixture<ApiFactory>
         http.Response.Body = body;
         // The result runs on the thread pool: FsCheck's properties are synchronous.
         Task.Run(() => result.ExecuteAsync(http)).GetAwaiter().GetResult();
+        // A length that differs from the body makes a real server cut the answer; no length at all is a chunked answer.
+        Assert.True(http.Response.ContentLength is null || http.Response.ContentLength == body.Length, $"Content-Length {http.Response.ContentLength} for {body.Length} bytes");
         return (body.ToArray(), http.Response.ContentType, http.Response.StatusCode);
     }
 }

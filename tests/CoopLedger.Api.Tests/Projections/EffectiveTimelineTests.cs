@@ -1,3 +1,5 @@
+using System.Text.Json;
+using CoopLedger.Domain.Partnerships.Corrections;
 using CoopLedger.Domain.Partnerships.Funding;
 using CoopLedger.Domain.Partnerships.Registration;
 using CoopLedger.EventStore.Events;
@@ -9,6 +11,7 @@ namespace CoopLedger.Api.Tests.Projections;
 public sealed class EffectiveTimelineTests
 {
     private static readonly Funder City = new("Ville", FunderKind.FrenchAuthority);
+    private static readonly EventTypeRegistry Types = CoopLedger.Api.Partnerships.PartnershipLedger.CreateRegistry();
 
     [Fact]
     public void Appends_followed_one_by_one_give_the_rows_of_the_whole_history_whatever_their_dates()
@@ -42,15 +45,15 @@ public sealed class EffectiveTimelineTests
         for (var seed = 0; seed < 300; seed++)
         {
             var random = new Random(seed);
-            // Each event its own append (its own recorded instant), batches of one to four appends.
-            var history = History(random).Select(e => e with { RecordedAt = e.RecordedAt.AddMinutes(e.Version) }).ToList();
+            // Each event its own append (its own recorded instant), batches of one to four appends; some corrections.
+            var history = WithCorrections(History(random), random).Select(e => e with { RecordedAt = e.RecordedAt.AddMinutes(e.Version) }).ToList();
             var kept = KeyedTimeline();
             for (var from = 1; from <= history.Count;)
             {
                 var upTo = history.Take(Math.Min(history.Count, from + random.Next(0, 4))).ToList();
 
-                var foldedAgain = KnownRows.Replay(upTo, from, Concerns, KeyedTimeline(), h => h);
-                var followed = KnownRows.Replay(upTo, from, Concerns, kept, h => h, sourceFollowsEarlier: from > 1);
+                var foldedAgain = KnownRows.Replay(upTo, from, Concerns, KeyedTimeline(), Corrected);
+                var followed = KnownRows.Replay(upTo, from, Concerns, kept, Corrected, sourceFollowsEarlier: from > 1);
 
                 Assert.Equal(Describe(foldedAgain), Describe(followed));
                 Assert.Equal(Describe(ComparedAfresh(upTo, from)).Order(StringComparer.Ordinal), Describe(followed).Order(StringComparer.Ordinal));
@@ -69,7 +72,7 @@ public sealed class EffectiveTimelineTests
         List<KnownRow> RowsOf(IEnumerable<RecordedEvent> events)
         {
             var timeline = KeyedTimeline();
-            timeline.Reset([.. events]);
+            timeline.Reset(Corrected([.. events]));
             return [.. timeline.Closed.Concat(timeline.Open())];
         }
 
@@ -138,7 +141,10 @@ public sealed class EffectiveTimelineTests
         state => state.Funding.Values.Select(l => (l.FundingId, (l.FundingId, l.Amount, l.Withdrawn))),
         (row, validity) => new KnownRow("lines", row.Line, validity.LowerBound, [row.Line, row.Amount, row.Withdrawn, validity]));
 
-    private static bool Concerns(object data) => data is PartnershipRegistered or FundingCommitted or FundingRevised or FundingWithdrawn;
+    private static bool Concerns(object data) =>
+        data is PartnershipRegistered or FundingCommitted or FundingRevised or FundingWithdrawn or CorrectionRecorded;
+
+    private static IReadOnlyList<RecordedEvent> Corrected(IReadOnlyList<RecordedEvent> history) => CorrectedHistory.Apply(history, Types);
 
     private static List<string> Describe(KnownRows.Changes changes) =>
     [
@@ -153,6 +159,32 @@ public sealed class EffectiveTimelineTests
 
     private static List<string> Describe(EffectiveTimeline<Guid, (decimal Amount, bool Withdrawn)> timeline) =>
         [.. timeline.Closed.Concat(timeline.Open()).Select(r => string.Join('|', r.Values)).Order(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The history with up to three corrections, each recorded some time after the funding event it corrects: of its
+    /// amount, or of the day it held (which moves it among the others).
+    /// </summary>
+    private static List<RecordedEvent> WithCorrections(List<RecordedEvent> history, Random random)
+    {
+        var events = history.ToList();
+        for (var i = random.Next(0, 4); i > 0; i--)
+        {
+            var targets = events.Select((e, at) => (e, at)).Where(t => t.e.Data is FundingCommitted or FundingRevised).ToList();
+            if (targets.Count == 0)
+            {
+                break;
+            }
+
+            var (target, at) = targets[random.Next(targets.Count)];
+            var changes = random.Next(2) == 0
+                ? new Dictionary<string, JsonElement> { ["amount"] = JsonSerializer.SerializeToElement(random.Next(1, 9) * 150m) }
+                : new Dictionary<string, JsonElement> { [CorrectedHistory.EffectiveAt] = JsonSerializer.SerializeToElement(target.EffectiveAt.AddDays(random.Next(-10, 10))) };
+            var correction = target with { EventId = Guid.NewGuid(), Data = new CorrectionRecorded(target.EventId, changes), EffectiveAt = target.EffectiveAt.AddDays(random.Next(0, 5)) };
+            events.Insert(random.Next(at + 1, events.Count + 1), correction);
+        }
+
+        return [.. events.Select((e, i) => e with { Position = i + 1, Version = i + 1 })];
+    }
 
     /// <summary>A registration, then funding events on random days, often out of order, some on the same day.</summary>
     private static List<RecordedEvent> History(Random random)

@@ -2,7 +2,7 @@ using CoopLedger.EventStore.Reading;
 
 namespace CoopLedger.EventStore.Tests.Reading;
 
-/// <summary>A memo keeps one value per stream and forgets them all once it holds as many streams as its capacity.</summary>
+/// <summary>A memo keeps one value per stream and forgets them all once it holds as much as its capacity.</summary>
 public sealed class StreamMemoTests
 {
     private static readonly Guid[] Streams = [.. Enumerable.Range(0, 5).Select(_ => Guid.NewGuid())];
@@ -35,5 +35,20 @@ public sealed class StreamMemoTests
         }
 
         Assert.Equal([false, false, false, true], Streams[..4].Select(s => memo.TryGet(s, out _)));
+    }
+
+    [Fact]
+    public void Weighed_values_count_for_their_weight_and_a_replaced_one_for_its_new_weight()
+    {
+        var memo = new StreamMemo<int>(100, weight => weight);
+        memo.Keep(Streams[0], 60);
+        memo.Keep(Streams[0], 10);
+        memo.Keep(Streams[1], 40);
+        memo.Keep(Streams[2], 40);
+        Assert.Equal([true, true, true], Streams[..3].Select(s => memo.TryGet(s, out _)));
+
+        memo.Keep(Streams[3], 20);
+        memo.Keep(Streams[4], 1);
+        Assert.Equal([false, false, false, false, true], Streams.Select(s => memo.TryGet(s, out _)));
     }
 }

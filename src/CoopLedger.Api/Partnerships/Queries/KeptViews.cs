@@ -13,13 +13,13 @@ namespace CoopLedger.Api.Partnerships.Queries;
 public sealed class KeptViews<TView>(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
 {
     /// <summary>
-    /// How many partnerships' views are kept, at most: views grow with their partnership (tens of KB after a few hundred
-    /// events), so this bounds the memory to tens of MB, where the folds (<see cref="PartnershipHistory"/>) are many more.
+    /// How many bytes of views are kept, at most: views grow with their partnership (tens of KB after a few hundred
+    /// events). Each kept view also holds its fold, which <see cref="PartnershipHistory"/> keeps for its partnership anyway.
     /// </summary>
-    private const int Capacity = 1_000;
+    private const long Capacity = 64L << 20;
 
     private readonly JsonTypeInfo<TView> _typeInfo = (JsonTypeInfo<TView>)json.Value.SerializerOptions.GetTypeInfo(typeof(TView));
-    private readonly StreamMemo<(PartnershipAsOf Fold, KnownAtJson Json)> _kept = new(Capacity);
+    private readonly StreamMemo<(PartnershipAsOf Fold, KnownAtJson Json)> _kept = new(Capacity, kept => kept.Json.Length);
 
     /// <summary>The view of the fold as a 200 answer; described anew only when the partnership's current fold has moved.</summary>
     public IResult Answer(Guid id, PartnershipAsOf loaded, Func<PartnershipAsOf, TView> describe)

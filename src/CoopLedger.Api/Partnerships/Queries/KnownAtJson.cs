@@ -19,7 +19,7 @@ public sealed class KnownAtJson
 
     private KnownAtJson(byte[] before, byte[] after) => (_before, _after) = (before, after);
 
-    /// <summary>Bytes as big as a view's JSON, for keeping within a budget.</summary>
+    /// <summary>How many bytes are kept: a view's JSON but its knownAt.</summary>
     public int Length => _before.Length + _after.Length;
 
     /// <summary>
