@@ -17,9 +17,10 @@ public sealed class PartnershipHistory(PostgresEventStore store, StreamCache str
     /// <summary>
     /// Per partnership, its last fold of its whole history: the same history (by version) as of the same day folds the
     /// same, so reading an unchanged partnership again costs no refold (which grew with its history: sorting,
-    /// corrections and evolving every event on each read).
+    /// corrections and evolving every event on each read), nor a look at every event's recorded instant (9% of the
+    /// service's CPU under reads).
     /// </summary>
-    private readonly StreamMemo<(long Version, DateOnly AsOf, PartnershipState State)> _kept = new(50_000);
+    private readonly StreamMemo<(long Version, DateOnly AsOf, PartnershipState State, DateTimeOffset LatestRecordedAt)> _kept = new(50_000);
 
     /// <summary>
     /// The events recorded by <paramref name="knownAt"/>, corrected by the corrections recorded by then, and
@@ -39,28 +40,31 @@ public sealed class PartnershipHistory(PostgresEventStore store, StreamCache str
         var known = knownAt ?? now;
         var endOfDay = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var stream = await streams.ReadAsync(id, cancellationToken);
-        // Usually (knownAt now) every event: then the history itself, not a copy of it per read.
-        var recorded = stream.Any(e => e.RecordedAt > known) ? stream.Where(e => e.RecordedAt <= known).ToList() : stream;
+        // Usually (knownAt now) the partnership's whole history, read before: its kept fold says when its latest event
+        // was recorded, so that a read of an unchanged partnership does not look at every event's instant again.
+        if (stream.Count > 0 && _kept.TryGet(id, out var kept) && kept.Version == stream[^1].Version && kept.AsOf == day && kept.LatestRecordedAt <= known)
+        {
+            return new PartnershipAsOf(kept.State, kept.Version, day, known, Current: true);
+        }
+
+        var latestRecordedAt = stream.Count > 0 ? stream.Max(e => e.RecordedAt) : DateTimeOffset.MinValue;
+        // Then every event, or those recorded by knownAt: the history itself in the first case, not a copy of it.
+        var whole = latestRecordedAt <= known;
+        var recorded = whole ? stream : stream.Where(e => e.RecordedAt <= known).ToList();
         if (recorded.Count == 0)
         {
             return null;
         }
 
         var version = recorded[^1].Version;
-        // Only a fold of the whole history is kept: a knownAt before the last event reads a history of its own.
-        var whole = recorded.Count == stream.Count;
-        if (whole && _kept.TryGet(id, out var kept) && kept.Version == version && kept.AsOf == day)
-        {
-            return new PartnershipAsOf(kept.State, version, day, known, Current: true);
-        }
-
         var corrected = CorrectedHistory.Apply(recorded, store.Types);
         var effective = corrected.Where(e => e.Version == 1 || e.EffectiveAt < endOfDay)
             .OrderBy(e => e.Version == 1 ? 0 : 1).ThenBy(e => e.EffectiveAt).ThenBy(e => e.Version);
         var state = PartnershipEvolution.Fold(effective.Select(e => e.Data));
+        // Only a fold of the whole history is kept: a knownAt before the latest event reads a history of its own.
         if (whole)
         {
-            _kept.Keep(id, (version, day, state));
+            _kept.Keep(id, (version, day, state, latestRecordedAt));
         }
 
         return new PartnershipAsOf(state, version, day, known, whole);
