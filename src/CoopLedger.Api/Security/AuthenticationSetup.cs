@@ -18,7 +18,7 @@ public static class AuthenticationSetup
         services.AddSingleton(_ => TokenSettings.From(builder.Configuration));
         services.AddSingleton<TokenIssuer>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenSettings>(Configure);
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenSettings, TimeProvider>(Configure);
         services.AddCoopLedgerAuthorization();
         services.AddWriteRateLimit(builder.Configuration);
         services.AddCoopLedgerRequestLimits(builder.Configuration);
@@ -36,8 +36,11 @@ public static class AuthenticationSetup
         return app;
     }
 
-    private static void Configure(JwtBearerOptions options, TokenSettings settings)
+    private static void Configure(JwtBearerOptions options, TokenSettings settings, TimeProvider clock)
     {
+        // Valid tokens are kept until they expire: clients send the same one with each request (KeptTokens).
+        options.TokenHandlers.Clear();
+        options.TokenHandlers.Add(KeptTokens.Default(clock));
         // Claims keep the names the token gives them (sub, role, siren), not WS-* URIs.
         options.MapInboundClaims = false;
         options.Audience = settings.Audience;
