@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using CoopLedger.EventStore.Reading;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -23,8 +24,7 @@ public sealed class KeptTokens(TokenHandler inner, TimeProvider clock) : TokenHa
     /// <summary>How many tokens are kept at most: at that bound every one is forgotten, and validated again at its next use.</summary>
     private const int Capacity = 10_000;
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Kept> _kept = new(StringComparer.Ordinal);
-    private int _count;
+    private readonly Memo<string, Kept> _kept = new(Capacity);
 
     /// <summary>The handler the service uses: the JSON web token handler, claims named as the token names them.</summary>
     public static KeptTokens Default(TimeProvider clock) => new(new JsonWebTokenHandler { MapInboundClaims = false }, clock);
@@ -33,7 +33,7 @@ public sealed class KeptTokens(TokenHandler inner, TimeProvider clock) : TokenHa
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
         var now = clock.GetUtcNow();
-        if (token is not null && _kept.TryGetValue(token, out var kept) && now < kept.Until)
+        if (token is not null && _kept.TryGet(token, out var kept) && now < kept.Until)
         {
             return new TokenValidationResult { IsValid = true, ClaimsIdentity = kept.Identity.Clone(), SecurityToken = kept.Token };
         }
@@ -42,7 +42,7 @@ public sealed class KeptTokens(TokenHandler inner, TimeProvider clock) : TokenHa
         if (token is not null && result is { IsValid: true, ClaimsIdentity: { } identity, SecurityToken: { } validated })
         {
             var expiry = new DateTimeOffset(DateTime.SpecifyKind(validated.ValidTo, DateTimeKind.Utc));
-            Keep(token, new Kept(identity.Clone(), validated, expiry < now + KeptFor ? expiry : now + KeptFor));
+            _kept.Keep(token, new Kept(identity.Clone(), validated, expiry < now + KeptFor ? expiry : now + KeptFor));
         }
 
         return result;
@@ -50,17 +50,6 @@ public sealed class KeptTokens(TokenHandler inner, TimeProvider clock) : TokenHa
 
     /// <inheritdoc />
     public override SecurityToken ReadToken(string token) => inner.ReadToken(token);
-
-    private void Keep(string token, Kept kept)
-    {
-        if (Interlocked.Increment(ref _count) > Capacity)
-        {
-            _kept.Clear();
-            Volatile.Write(ref _count, 1);
-        }
-
-        _kept[token] = kept;
-    }
 
     private sealed record Kept(ClaimsIdentity Identity, SecurityToken Token, DateTimeOffset Until);
 }
