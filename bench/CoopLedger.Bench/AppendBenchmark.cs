@@ -13,10 +13,14 @@ namespace CoopLedger.Bench;
 /// Store appends (version check, idempotency check, hash chain, stream row) against raw INSERTs of the same rows
 /// into a table with the same columns and indexes, on the same database, at concurrency 1, 8 and 32.
 /// </summary>
-internal sealed class AppendBenchmark(NpgsqlDataSource dataSource, TimeSpan duration)
+/// <param name="dataSource">The database both sides write to.</param>
+/// <param name="duration">How long each run measures.</param>
+/// <param name="clients">The concurrencies to run (1, 8 and 32 when null).</param>
+/// <param name="batchSizes">The events per append to run (1 and 10 when null).</param>
+internal sealed class AppendBenchmark(NpgsqlDataSource dataSource, TimeSpan duration, int[]? clients = null, int[]? batchSizes = null)
 {
-    private static readonly int[] Concurrencies = [1, 8, 32];
-    private static readonly int[] BatchSizes = [1, 10];
+    private readonly int[] _concurrencies = clients ?? [1, 8, 32];
+    private readonly int[] _batchSizes = batchSizes ?? [1, 10];
 
     private static readonly EventTypeRegistry Types = new EventTypeRegistry().Register<ActionAdded>("action_added");
 
@@ -32,9 +36,9 @@ internal sealed class AppendBenchmark(NpgsqlDataSource dataSource, TimeSpan dura
             + "ungrouped = the store with one transaction per append; raw = plain INSERT of the same rows, one transaction each)");
         output.WriteLine("| batch | clients | store events/s | ungrouped events/s | raw events/s | ratio | ungrouped ratio | store p50 ms | store p99 ms | raw p50 ms | raw p99 ms | CPU µs/append store | ungrouped | raw | appends/group |");
         output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var batch in BatchSizes)
+        foreach (var batch in _batchSizes)
         {
-            foreach (var clients in Concurrencies)
+            foreach (var clients in _concurrencies)
             {
                 var raw = await MeasureWithCpuAsync(clients, batch, RawInsertAsync);
                 var store = await MeasureWithCpuAsync(clients, batch, StoreAppendAsync);

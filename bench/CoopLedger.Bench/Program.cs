@@ -12,6 +12,7 @@ using Npgsql;
 //              to study one level: --clients 32 (a comma list), --only commands|reads (then without the store baseline);
 //              --service-warmup N: seconds of each mix at 32 clients before its levels, unmeasured (30 by default);
 //              SERVICE_NAME=value in the environment is NAME=value for the service alone (e.g. a runtime setting to try)
+//        append (the default): --clients 8 and --batch 1 (comma lists) to study some levels only
 //        projections: [--events 1000000] [--partnerships 10000] (reuses the log when the database already holds it)
 //        --data DIR: keep the embedded cluster in DIR between runs; --no-queries: rebuilds only
 // Without --connection it starts a throwaway cluster with PostgreSQL's default durability (fsync on,
@@ -32,9 +33,9 @@ Console.WriteLine(Machine.Describe());
 Console.WriteLine($"PostgreSQL: {await Machine.PostgresSettingsAsync(dataSource)}");
 Console.WriteLine();
 var valid = true;
+var levels = IntList("--clients");
 if (args.Contains("http"))
 {
-    var levels = ArgValue("--clients")?.Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     var only = ArgValue("--only") is { } o ? new[] { o } : null;
     var serviceWarmUp = TimeSpan.FromSeconds(ArgValue("--service-warmup") is { } w ? int.Parse(w, System.Globalization.CultureInfo.InvariantCulture) : 30);
     valid = await new HttpLoadBenchmark(dataSource, connectionString, TimeSpan.FromSeconds(seconds), serviceWarmUp, levels, only).RunAsync(Console.Out);
@@ -53,10 +54,12 @@ else if (args.Contains("projections"))
 }
 else
 {
-    await new AppendBenchmark(dataSource, TimeSpan.FromSeconds(seconds)).RunAsync(Console.Out);
+    await new AppendBenchmark(dataSource, TimeSpan.FromSeconds(seconds), levels, IntList("--batch")).RunAsync(Console.Out);
 }
 
 return valid ? 0 : 1;
+
+int[]? IntList(string name) => ArgValue(name)?.Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
 string? ArgValue(string name)
 {
