@@ -33,17 +33,23 @@ public static class ActionsPerChallengeReport
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"From 1 to {MaxLimit} partnerships."] });
             }
 
+            // The page: whole partnerships in id order after the cursor. Without a limit every partnership is answered, and
+            // the rows are filtered directly: finding the distinct partnerships first read the table twice for nothing.
+            var page = limit is null
+                ? "($1::uuid IS NULL OR partnership_id = $1) AND ($3::uuid IS NULL OR partnership_id > $3)"
+                : $"""
+                    partnership_id IN (
+                        SELECT DISTINCT partnership_id FROM actions_per_challenge.plan_actions p
+                        WHERE {ReportTime.Matches("p", 2, 5)} AND ($1::uuid IS NULL OR partnership_id = $1) AND ($3::uuid IS NULL OR partnership_id > $3)
+                        ORDER BY partnership_id LIMIT $4)
+                    """;
             await using var command = dataSource.CreateCommand($"""
                 SELECT partnership_id, challenge_id, challenge_title,
                        count(*) FILTER (WHERE status = 'Planned'), count(*) FILTER (WHERE status = 'InProgress'),
                        count(*) FILTER (WHERE status = 'Completed'), count(*) FILTER (WHERE status = 'Postponed'),
                        count(*) FILTER (WHERE status = 'Abandoned'), count(*) FILTER (WHERE status <> 'Abandoned')
                 FROM actions_per_challenge.plan_actions a
-                WHERE {ReportTime.Matches("a", 2, 5)} AND partnership_id IN (
-                    -- The page: whole partnerships in id order after the cursor (all of them without a limit).
-                    SELECT DISTINCT partnership_id FROM actions_per_challenge.plan_actions p
-                    WHERE {ReportTime.Matches("p", 2, 5)} AND ($1::uuid IS NULL OR partnership_id = $1) AND ($3::uuid IS NULL OR partnership_id > $3)
-                    ORDER BY partnership_id LIMIT $4)
+                WHERE {ReportTime.Matches("a", 2, 5)} AND {page}
                 GROUP BY partnership_id, challenge_id, challenge_title, challenge_order
                 ORDER BY partnership_id, challenge_order
                 """);
