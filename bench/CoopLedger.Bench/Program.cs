@@ -12,7 +12,8 @@ using Npgsql;
 //              to study one level: --clients 32 (a comma list), --only commands|reads (then without the store baseline);
 //              --service-warmup N: seconds of each mix at 32 clients before its levels, unmeasured (30 by default);
 //              SERVICE_NAME=value in the environment is NAME=value for the service alone (e.g. a runtime setting to try)
-//        append (the default): --clients 8 and --batch 1 (comma lists) to study some levels only
+//        append (the default): --clients 8 and --batch 1 (comma lists) to study some levels only; --runs N measures each
+//              level N times, the sides taking turns going first, and prints the ratios' median and range
 //        projections: [--events 1000000] [--partnerships 10000] (reuses the log when the database already holds it)
 //        --data DIR: keep the embedded cluster in DIR between runs; --no-queries: rebuilds only
 // Without --connection it starts a throwaway cluster with PostgreSQL's default durability (fsync on,
@@ -54,7 +55,8 @@ else if (args.Contains("projections"))
 }
 else
 {
-    await new AppendBenchmark(dataSource, TimeSpan.FromSeconds(seconds), levels, IntList("--batch")).RunAsync(Console.Out);
+    await new AppendBenchmark(dataSource, TimeSpan.FromSeconds(seconds), levels, IntList("--batch"),
+        ArgValue("--runs") is { } r ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 1).RunAsync(Console.Out);
 }
 
 return valid ? 0 : 1;
