@@ -30,7 +30,10 @@ internal sealed class CpuMeter(Process service)
         {
             try
             {
-                // /proc/PID/stat: "pid (comm) state ..." — utime and stime are the 14th and 15th fields.
+                // /proc/PID/stat: "pid (comm) state ..." — utime and stime are the 14th and 15th fields, cutime and
+                // cstime (children that ended: the postmaster's backends whose connections closed) the 16th and 17th.
+                // Without them a backend ending during a run took its time with it, and a run could count less
+                // PostgreSQL time at its end than at its start.
                 var stat = File.ReadAllText(Path.Combine(directory, "stat"));
                 var close = stat.LastIndexOf(')');
                 if (close < 0 || !stat.AsSpan(0, close).EndsWith("(postgres", StringComparison.Ordinal))
@@ -39,7 +42,7 @@ internal sealed class CpuMeter(Process service)
                 }
 
                 var fields = stat[(close + 2)..].Split(' ');
-                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                ticks += fields[11..15].Sum(field => long.Parse(field, CultureInfo.InvariantCulture));
             }
             catch (Exception error) when (error is IOException or UnauthorizedAccessException or FormatException)
             {
