@@ -11,7 +11,8 @@ public static class ProjectionCheckpoints
     /// <remarks>The row exists but for a projection's very first batch: it is created only when the lock finds none.</remarks>
     public static async Task<ProjectionState> LockAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
     {
-        if (await FindAsync(connection, name, " FOR UPDATE", cancellationToken).ConfigureAwait(false) is { } state)
+        const string locking = " FOR UPDATE";
+        if (await FindAsync(connection, name, locking, cancellationToken).ConfigureAwait(false) is { } state)
         {
             return state;
         }
@@ -22,7 +23,7 @@ public static class ProjectionCheckpoints
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return await FindAsync(connection, name, " FOR UPDATE", cancellationToken).ConfigureAwait(false)
+        return await FindAsync(connection, name, locking, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"The checkpoint of projection '{name}' could not be created.");
     }
 
