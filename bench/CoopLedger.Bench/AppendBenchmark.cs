@@ -11,19 +11,19 @@ namespace CoopLedger.Bench;
 
 /// <summary>
 /// Store appends (version check, idempotency check, hash chain, stream row) against raw INSERTs of the same rows
-/// into a table with the same columns and indexes, on the same database, at concurrency 1, 8 and 32.
+/// into a table with the same columns and indexes, on the same database, at several concurrencies and batch sizes.
 /// </summary>
 /// <param name="dataSource">The database both sides write to.</param>
 /// <param name="duration">How long each run measures.</param>
-/// <param name="clients">The concurrencies to run (1, 8 and 32 when null).</param>
+/// <param name="concurrencies">The numbers of clients to run (1, 8 and 32 when null).</param>
 /// <param name="batchSizes">The events per append to run (1 and 10 when null).</param>
 /// <param name="runs">
 /// How many times to measure each level: this host's speed swings by a third from one minute to the next, so one pair
 /// of runs says little; the sides take turns going first, and the ratios' median and range are printed after the runs.
 /// </param>
-internal sealed class AppendBenchmark(NpgsqlDataSource dataSource, TimeSpan duration, int[]? clients = null, int[]? batchSizes = null, int runs = 1)
+internal sealed class AppendBenchmark(NpgsqlDataSource dataSource, TimeSpan duration, int[]? concurrencies = null, int[]? batchSizes = null, int runs = 1)
 {
-    private readonly int[] _concurrencies = clients ?? [1, 8, 32];
+    private readonly int[] _concurrencies = concurrencies ?? [1, 8, 32];
     private readonly int[] _batchSizes = batchSizes ?? [1, 10];
 
     // A type name of the benchmark's own: under the domain's "action_added", the service's projections would take these
@@ -44,21 +44,17 @@ internal sealed class AppendBenchmark(NpgsqlDataSource dataSource, TimeSpan dura
             + "ungrouped = the store with one transaction per append; raw = plain INSERT of the same rows, one transaction each)");
         output.WriteLine("| batch | clients | store events/s | ungrouped events/s | raw events/s | ratio | ungrouped ratio | store p50 ms | store p99 ms | raw p50 ms | raw p99 ms | CPU µs/append store | ungrouped | raw | appends/group |");
         output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        var ratios = new List<LevelRatios>();
+        var ratios = new List<AppendRatios>();
         foreach (var batch in _batchSizes)
         {
             foreach (var clients in _concurrencies)
             {
-                var level = new LevelRatios(batch, clients, [], []);
+                var level = new AppendRatios(batch, clients);
                 ratios.Add(level);
                 for (var run = 0; run < runs; run++)
                 {
-                    var (raw, store, ungrouped) = run % 2 == 0
-                        ? (await MeasureWithCpuAsync(clients, batch, RawInsertAsync), await MeasureWithCpuAsync(clients, batch, StoreAppendAsync),
-                            await MeasureWithCpuAsync(clients, batch, UngroupedAppendAsync))
-                        : await MeasureStoreFirstAsync(clients, batch);
-                    level.Store.Add(store.EventsPerSecond / raw.EventsPerSecond);
-                    level.Ungrouped.Add(ungrouped.EventsPerSecond / raw.EventsPerSecond);
+                    var (raw, store, ungrouped) = await MeasureSidesAsync(clients, batch, reversed: run % 2 == 1);
+                    level.Add(store.EventsPerSecond / raw.EventsPerSecond, ungrouped.EventsPerSecond / raw.EventsPerSecond);
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"| {batch} | {clients} | {store.EventsPerSecond:F0} | {ungrouped.EventsPerSecond:F0} | {raw.EventsPerSecond:F0} | "
                         + $"{level.Store[^1]:F2} | {level.Ungrouped[^1]:F2} | "
@@ -70,34 +66,24 @@ internal sealed class AppendBenchmark(NpgsqlDataSource dataSource, TimeSpan dura
 
         if (runs > 1)
         {
-            output.WriteLine();
-            output.WriteLine($"Ratios to raw over {runs} runs of each level: median (lowest–highest)");
-            output.WriteLine("| batch | clients | store ÷ raw | ungrouped ÷ raw |");
-            output.WriteLine("|---:|---:|---|---|");
-            foreach (var (batch, clients, store, ungrouped) in ratios)
-            {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {batch} | {clients} | {Spread(store)} | {Spread(ungrouped)} |"));
-            }
+            AppendRatios.Print(output, runs, ratios);
         }
     }
 
-    /// <summary>The other order of a level's three runs, so that a drifting host does not favour one side.</summary>
-    private async Task<(AppendRun Raw, AppendRun Store, AppendRun Ungrouped)> MeasureStoreFirstAsync(int clients, int batch)
+    /// <summary>
+    /// The three sides of a level, raw first, or in the reverse order, so that a host drifting during a level does not
+    /// favour one side (the store, in the middle, is measured second either way).
+    /// </summary>
+    private async Task<(AppendRun Raw, AppendRun Store, AppendRun Ungrouped)> MeasureSidesAsync(int clients, int batch, bool reversed)
     {
-        var ungrouped = await MeasureWithCpuAsync(clients, batch, UngroupedAppendAsync);
-        var store = await MeasureWithCpuAsync(clients, batch, StoreAppendAsync);
-        var raw = await MeasureWithCpuAsync(clients, batch, RawInsertAsync);
-        return (raw, store, ungrouped);
-    }
+        Func<Guid, long, int, Task>[] sides = [RawInsertAsync, StoreAppendAsync, UngroupedAppendAsync];
+        var runs = new AppendRun[sides.Length];
+        foreach (var side in reversed ? [2, 1, 0] : new[] { 0, 1, 2 })
+        {
+            runs[side] = await MeasureWithCpuAsync(clients, batch, sides[side]);
+        }
 
-    /// <summary>A level's ratios to raw, one per run.</summary>
-    private sealed record LevelRatios(int Batch, int Clients, List<double> Store, List<double> Ungrouped);
-
-    private static string Spread(List<double> ratios)
-    {
-        var sorted = ratios.Order().ToList();
-        var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-        return string.Create(CultureInfo.InvariantCulture, $"**{median:F2}** ({sorted[0]:F2}–{sorted[^1]:F2})");
+        return (runs[0], runs[1], runs[2]);
     }
 
     /// <summary>
@@ -148,9 +134,9 @@ internal sealed class AppendBenchmark(NpgsqlDataSource dataSource, TimeSpan dura
         public string Cpu => string.Create(CultureInfo.InvariantCulture, $"{ClientMicroseconds:F0}+{ServerMicroseconds:F0}");
     }
 
-    private Task StoreAppendAsync(Guid stream, long version, int batch) => AppendAsync(_store, stream, version, batch);
+    private Task<AppendResult> StoreAppendAsync(Guid stream, long version, int batch) => AppendAsync(_store, stream, version, batch);
 
-    private Task UngroupedAppendAsync(Guid stream, long version, int batch) => AppendAsync(_ungrouped, stream, version, batch);
+    private Task<AppendResult> UngroupedAppendAsync(Guid stream, long version, int batch) => AppendAsync(_ungrouped, stream, version, batch);
 
     private static Task<AppendResult> AppendAsync(PostgresEventStore store, Guid stream, long version, int batch) =>
         store.AppendAsync(stream, "bench", ExpectedVersion.Exactly(version), Events(batch),

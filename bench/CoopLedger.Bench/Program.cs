@@ -55,8 +55,14 @@ else if (args.Contains("projections"))
 }
 else
 {
-    await new AppendBenchmark(dataSource, TimeSpan.FromSeconds(seconds), levels, IntList("--batch"),
-        ArgValue("--runs") is { } r ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 1).RunAsync(Console.Out);
+    var runs = ArgValue("--runs") is { } r ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 1;
+    if (runs < 1)
+    {
+        Console.Error.WriteLine("--runs: at least 1.");
+        return 2;
+    }
+
+    await new AppendBenchmark(dataSource, TimeSpan.FromSeconds(seconds), levels, IntList("--batch"), runs).RunAsync(Console.Out);
 }
 
 return valid ? 0 : 1;

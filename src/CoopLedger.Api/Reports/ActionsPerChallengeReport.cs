@@ -56,7 +56,8 @@ public static class ActionsPerChallengeReport
             command.Parameters.Add(new() { Value = (object?)partnershipId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
             command.Parameters.Add(new() { Value = time.AsOf });
             command.Parameters.Add(new() { Value = (object?)cursor ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
-            // One more partnership than asked, to know whether another page follows.
+            // One more partnership than asked, to know whether another page follows. Unused without a limit: its type is
+            // declared here, so PostgreSQL need not infer it from the text.
             command.Parameters.Add(new() { Value = limit is null ? DBNull.Value : limit + 1, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
             command.Parameters.Add(new() { Value = time.KnownAt });
             var rows = new List<ActionsPerChallengeRow>();

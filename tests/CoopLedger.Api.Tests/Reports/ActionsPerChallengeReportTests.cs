@@ -91,6 +91,25 @@ public sealed class ActionsPerChallengeReportTests(ApiFactory api) : IClassFixtu
         Assert.Equal(all, paged);
     }
 
+    [Fact]
+    public async Task A_cursor_without_a_limit_answers_every_partnership_after_it()
+    {
+        var client = new ApiClient(api.CreateClient());
+        var demo = new DemoClient(api.CreateClient());
+        await MonastirHistory.EnterAsync(demo, Cancel);
+        await MonastirHistory.EnterAsync(demo, Cancel);
+        await client.CaughtUpAsync("actions_per_challenge");
+        var all = (await client.GetAsync("/api/reports/actions-per-challenge?asOf=2016-06-30")).GetProperty("rows").EnumerateArray().ToList();
+        var first = all[0].GetProperty("partnershipId").GetString();
+
+        var after = (await client.GetAsync($"/api/reports/actions-per-challenge?asOf=2016-06-30&cursor={first}")).GetProperty("rows").EnumerateArray();
+
+        // Rows come in partnership order: those after the cursor are all but the first partnership's.
+        var expected = all.SkipWhile(r => r.GetProperty("partnershipId").GetString() == first).Select(r => r.GetRawText()).ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, after.Select(r => r.GetRawText()));
+    }
+
     [Theory]
     [InlineData("limit=0")]
     [InlineData("limit=1001")]

@@ -1,0 +1,43 @@
+using System.Globalization;
+
+namespace CoopLedger.Bench;
+
+/// <summary>One append level's ratios to raw inserts, one per run, and their summary over the runs.</summary>
+internal sealed class AppendRatios(int batch, int clients)
+{
+    public int Batch { get; } = batch;
+
+    public int Clients { get; } = clients;
+
+    /// <summary>Store ÷ raw, one per run.</summary>
+    public List<double> Store { get; } = [];
+
+    /// <summary>Ungrouped store ÷ raw, one per run.</summary>
+    public List<double> Ungrouped { get; } = [];
+
+    public void Add(double store, double ungrouped)
+    {
+        Store.Add(store);
+        Ungrouped.Add(ungrouped);
+    }
+
+    /// <summary>Each level's median and range over its runs, after the runs' table.</summary>
+    public static void Print(TextWriter output, int runs, IEnumerable<AppendRatios> levels)
+    {
+        output.WriteLine();
+        output.WriteLine($"Ratios to raw over {runs} runs of each level: median (lowest–highest)");
+        output.WriteLine("| batch | clients | store ÷ raw | ungrouped ÷ raw |");
+        output.WriteLine("|---:|---:|---|---|");
+        foreach (var level in levels)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {level.Batch} | {level.Clients} | {Spread(level.Store)} | {Spread(level.Ungrouped)} |"));
+        }
+    }
+
+    private static string Spread(List<double> ratios)
+    {
+        var sorted = ratios.Order().ToList();
+        var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+        return string.Create(CultureInfo.InvariantCulture, $"**{median:F2}** ({sorted[0]:F2}–{sorted[^1]:F2})");
+    }
+}
