@@ -1,7 +1,6 @@
 using CoopLedger.Domain.Partnerships;
 using CoopLedger.Projections.Funding;
 using CoopLedger.Api.Commands;
-using System.Globalization;
 using CoopLedger.Api.Projections;
 using CoopLedger.Api.Security;
 
@@ -69,17 +68,26 @@ public static class FundingPerYearReport
             }
 
             var rows = new List<FundingRow>();
+            // Rows come in year order: each year's total is summed as its rows are read, from the amounts themselves.
+            var perYear = new List<(int Year, decimal Amount)>();
             await using (var reader = await command.ExecuteReaderAsync(http.RequestAborted))
             {
                 while (await reader.ReadAsync(http.RequestAborted))
                 {
-                    rows.Add(new FundingRow(reader.GetInt32(0), reader.GetString(1), Euros.Format(reader.GetDecimal(2)), Euros.Format(reader.GetDecimal(3))));
+                    var (year, amount) = (reader.GetInt32(0), reader.GetDecimal(2));
+                    rows.Add(new FundingRow(year, reader.GetString(1), Euros.Format(amount), Euros.Format(reader.GetDecimal(3))));
+                    if (perYear.Count > 0 && perYear[^1].Year == year)
+                    {
+                        perYear[^1] = (year, perYear[^1].Amount + amount);
+                    }
+                    else
+                    {
+                        perYear.Add((year, amount));
+                    }
                 }
             }
 
-            var perYear = rows.GroupBy(r => r.Year)
-                .Select(g => new FundingTotal(g.Key, Euros.Format(g.Sum(r => decimal.Parse(r.Amount, CultureInfo.InvariantCulture))))).ToList();
-            return Results.Ok(new FundingPerYearView(rows, perYear));
+            return Results.Ok(new FundingPerYearView(rows, [.. perYear.Select(t => new FundingTotal(t.Year, Euros.Format(t.Amount)))]));
         })
         .ReadsProjection(FundingPerYearProjection.ProjectionName)
         .Produces<FundingPerYearView>()

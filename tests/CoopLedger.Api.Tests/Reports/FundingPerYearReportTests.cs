@@ -26,6 +26,32 @@ public sealed class FundingPerYearReportTests(ApiFactory api) : IClassFixture<Ap
         Assert.Equal("0.00", Row(byCountry, "TN").GetProperty("onePercentWaterAmount").GetString());
     }
 
+    [Theory]
+    [InlineData("funderKind")]
+    [InlineData("partnership")]
+    public async Task Each_year_totals_the_rows_of_that_year(string groupBy)
+    {
+        var client = new ApiClient(api.CreateClient());
+        await MonastirHistory.EnterAsync(new DemoClient(api.CreateClient()), Cancel);
+        // And a partnership funded over three later years, two funders in one of them.
+        var p = $"/api/partnerships/{(await client.PostAsync("/api/partnerships", ApiClient.Registration("Réseau pluriannuel (démo)"), HttpStatusCode.Created)).GetProperty("id").GetString()}";
+        foreach (var (funder, year, amount) in new[] { ("Ville", 2034, "1000.00"), ("Lycée", 2034, "250.50"), ("Ville", 2035, "800.00"), ("Ville", 2036, "99.99") })
+        {
+            await client.PostAsync($"{p}/funding", new { funder = new { name = funder, kind = "FrenchAuthority" }, amount, year, mechanism = "GeneralBudget", reason = "demo" });
+        }
+
+        await client.CaughtUpAsync("funding_per_year");
+
+        var report = await client.GetAsync($"/api/reports/funding-per-year?groupBy={groupBy}");
+
+        var rows = report.GetProperty("rows").EnumerateArray()
+            .GroupBy(r => r.GetProperty("year").GetInt32(), r => decimal.Parse(r.GetProperty("amount").GetString()!, System.Globalization.CultureInfo.InvariantCulture))
+            .Select(g => (Year: g.Key, Amount: g.Sum().ToString("F2", System.Globalization.CultureInfo.InvariantCulture)));
+        var totals = report.GetProperty("totals").EnumerateArray().Select(t => (Year: t.GetProperty("year").GetInt32(), Amount: t.GetProperty("amount").GetString()!));
+        Assert.True(rows.Count() >= 4, "the histories fund several years");
+        Assert.Equal(rows.OrderBy(r => r.Year), totals);
+    }
+
     [Fact]
     public async Task Revisions_withdrawals_and_corrections_reach_the_report()
     {
