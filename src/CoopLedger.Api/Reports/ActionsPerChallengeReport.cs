@@ -35,12 +35,13 @@ public static class ActionsPerChallengeReport
 
             // The page: whole partnerships in id order after the cursor. Without a limit every partnership is answered, and
             // the rows are filtered directly: finding the distinct partnerships first read the table twice for nothing.
+            const string idAndCursor = "($1::uuid IS NULL OR partnership_id = $1) AND ($3::uuid IS NULL OR partnership_id > $3)";
             var page = limit is null
-                ? "($1::uuid IS NULL OR partnership_id = $1) AND ($3::uuid IS NULL OR partnership_id > $3)"
+                ? idAndCursor
                 : $"""
                     partnership_id IN (
                         SELECT DISTINCT partnership_id FROM actions_per_challenge.plan_actions p
-                        WHERE {ReportTime.Matches("p", 2, 5)} AND ($1::uuid IS NULL OR partnership_id = $1) AND ($3::uuid IS NULL OR partnership_id > $3)
+                        WHERE {ReportTime.Matches("p", 2, 5)} AND {idAndCursor}
                         ORDER BY partnership_id LIMIT $4)
                     """;
             await using var command = dataSource.CreateCommand($"""
