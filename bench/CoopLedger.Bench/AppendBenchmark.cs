@@ -78,7 +78,8 @@ internal sealed class AppendBenchmark(NpgsqlDataSource dataSource, TimeSpan dura
     {
         Func<Guid, long, int, Task>[] sides = [RawInsertAsync, StoreAppendAsync, UngroupedAppendAsync];
         var runs = new AppendRun[sides.Length];
-        foreach (var side in reversed ? [2, 1, 0] : new[] { 0, 1, 2 })
+        int[] order = reversed ? [2, 1, 0] : [0, 1, 2];
+        foreach (var side in order)
         {
             runs[side] = await MeasureWithCpuAsync(clients, batch, sides[side]);
         }
