@@ -96,10 +96,9 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
         }
 
         var result = Conclude(statement, outcome, activity, started);
-        if (!result.WasDuplicate && Inline.All.Count > 0)
+        if (result.Events.Count > 0 && Inline.All.Count > 0)
         {
-            var appended = await ReadStreamAsync(connection, streamId, new StreamReadOptions { AfterVersion = result.Version - events.Count }, cancellationToken).ConfigureAwait(false);
-            await Inline.ApplyAsync(connection, appended, cancellationToken).ConfigureAwait(false);
+            await Inline.ApplyAsync(connection, result.Events, cancellationToken).ConfigureAwait(false);
         }
 
         return result;
@@ -124,7 +123,10 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
             throw new StreamVersionConflictException(statement.StreamId, statement.Expected, outcome.Version);
         }
 
-        var result = new AppendResult(statement.StreamId, outcome.Version, outcome.Position, WasDuplicate: outcome.Outcome == "duplicate");
+        var result = new AppendResult(statement.StreamId, outcome.Version, outcome.Position, WasDuplicate: outcome.Outcome == "duplicate")
+        {
+            Events = statement.Recorded(outcome),
+        };
         activity?.SetTag("coopledger.stream.version", result.Version);
         activity?.SetTag("coopledger.position", result.Position);
         if (!result.WasDuplicate)
@@ -168,6 +170,10 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
         ArgumentNullException.ThrowIfNull(ranges);
         using var activity = EventStoreTelemetry.Source.StartActivity("eventstore.read_streams");
         activity?.SetTag("coopledger.stream.count", ranges.Count);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("coopledger.stream.ids", ranges.Keys.Select(id => id.ToString()).ToArray());
+        }
         await using var command = new NpgsqlCommand($"""
             SELECT {EventRows.Columns} FROM ledger.read_streams($1, $2, $3, $4)
             """, connection);

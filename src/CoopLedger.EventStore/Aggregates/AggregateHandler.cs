@@ -52,10 +52,11 @@ public sealed class AggregateHandler<TState>(
     /// </summary>
     /// <remarks>
     /// The first attempt takes no lock and, when there is nothing to commit with the events, no transaction either:
-    /// one read of the versions not yet cached and one append, each its own statement, shared with other commands' (a
-    /// read query, a group commit) under load. The database's version check
-    /// makes that exactly as safe as deciding under the lock; the lock is kept for streams that writers contend for,
-    /// where deciding optimistically would mostly lose.
+    /// one append, in a group commit shared with other commands' under load, decided on the history the cache holds
+    /// (it holds this process's own appends, offered once committed) or, for a stream not cached, on one read of it.
+    /// The database's version check makes that exactly as safe as deciding under the lock: should the stream have moved
+    /// meanwhile (another process appended), the append is refused and the command decided again on what it reads. The
+    /// lock is kept for streams that writers contend for, where deciding optimistically would mostly lose.
     /// </remarks>
     /// <param name="streamId">The stream.</param>
     /// <param name="expectedVersion">The version the client saw, or null to decide on whatever is current.</param>
@@ -135,6 +136,7 @@ public sealed class AggregateHandler<TState>(
             var appended = decided.Events.Count == 0
                 ? decided.Unchanged
                 : await store.AppendAsync(streamId, streamType, ExpectedVersion.Exactly(decided.Version), decided.Events, metadata, cancellationToken).ConfigureAwait(false);
+            Cache?.Offer(appended.Events);
             return new HandledCommand<TState>(decided.State, appended, decided.Events);
         }
 
@@ -161,18 +163,27 @@ public sealed class AggregateHandler<TState>(
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             store.Signal.Raise();
+            Cache?.Offer(appended.Events);
             return handled;
         }
     }
 
     /// <summary>
     /// Reads the history (through the cache, when there is one; on the caller's connection when given, else as
-    /// committed), checks the client's version, folds and decides.
+    /// committed), checks the client's version, folds and decides. Without a connection, a decision to append may go
+    /// on the history the cache knows, unread (see <see cref="Known"/>).
     /// </summary>
     private async Task<Decided> DecideAsync(
         NpgsqlConnection? connection, Guid streamId, long? expectedVersion, Func<TState, long, IReadOnlyList<NewEvent>> decide,
         CancellationToken cancellationToken)
     {
+        // The database checks only an append against the stream's version: a refusal, or a decision to append nothing,
+        // taken on a history that may be behind, is taken again on a read.
+        if (connection is null && Known(streamId, expectedVersion) is { } known && TryDecide(streamId, known, expectedVersion, decide) is { Events.Count: > 0 } unread)
+        {
+            return unread;
+        }
+
         var history = (Cache, connection) switch
         {
             (null, null) => await store.ReadStreamAsync(streamId, null, cancellationToken).ConfigureAwait(false),
@@ -180,6 +191,12 @@ public sealed class AggregateHandler<TState>(
             (_, null) => await Cache.ReadAsync(streamId, cancellationToken).ConfigureAwait(false),
             _ => await Cache.ReadAsync(connection, streamId, cancellationToken).ConfigureAwait(false),
         };
+        return Decide(streamId, history, expectedVersion, decide);
+    }
+
+    /// <summary>Checks the client's version against the history, folds it and decides.</summary>
+    private Decided Decide(Guid streamId, IReadOnlyList<RecordedEvent> history, long? expectedVersion, Func<TState, long, IReadOnlyList<NewEvent>> decide)
+    {
         var loadedVersion = history.Count == 0 ? 0 : history[^1].Version;
         if (expectedVersion is long expected && expected != loadedVersion)
         {
@@ -190,6 +207,29 @@ public sealed class AggregateHandler<TState>(
         var unchanged = new AppendResult(streamId, loadedVersion, history.Count == 0 ? 0 : history[^1].Position, false);
         return new Decided(state, loadedVersion, decide(state, loadedVersion), unchanged);
     }
+
+    /// <summary>The decision on a history that may be behind, or null when it refuses (a read will tell whether it stands).</summary>
+    private Decided? TryDecide(Guid streamId, IReadOnlyList<RecordedEvent> history, long? expectedVersion, Func<TState, long, IReadOnlyList<NewEvent>> decide)
+    {
+        try
+        {
+            return Decide(streamId, history, expectedVersion, decide);
+        }
+#pragma warning disable CA1031 // Whatever it threw rests on a history that may be behind: decided again on a read, it throws again if it stands.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The cached history, when a decision without a lock may go on it unread: the stream is cached, and the client, if
+    /// it names a version, names none the cache has not seen (a later one was appended elsewhere: read it). A version
+    /// appended since by another process makes the append conflict, and the command is decided again on a read.
+    /// </summary>
+    private IReadOnlyList<RecordedEvent>? Known(Guid streamId, long? expectedVersion) =>
+        Cache?.Known(streamId) is { Count: > 0 } known && (expectedVersion ?? 0) <= known[^1].Version ? known : null;
 
     /// <summary>A decision: the state it was taken on, at which version, the events it appends, and the answer should it append none.</summary>
     private sealed record Decided(TState State, long Version, IReadOnlyList<NewEvent> Events, AppendResult Unchanged);

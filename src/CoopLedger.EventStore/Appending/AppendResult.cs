@@ -1,3 +1,5 @@
+using CoopLedger.EventStore.Events;
+
 namespace CoopLedger.EventStore.Appending;
 
 /// <summary>The outcome of an append.</summary>
@@ -5,4 +7,11 @@ namespace CoopLedger.EventStore.Appending;
 /// <param name="Version">The stream's version after the append (its last event's version).</param>
 /// <param name="Position">The global position of the append's last event: a read-your-writes token.</param>
 /// <param name="WasDuplicate">True when the idempotency key had been used: nothing was written, this is the original result.</param>
-public sealed record AppendResult(Guid StreamId, long Version, long Position, bool WasDuplicate);
+public sealed record AppendResult(Guid StreamId, long Version, long Position, bool WasDuplicate)
+{
+    /// <summary>
+    /// The events appended, as a read of the stream would give them (empty for a duplicate, or when nothing was
+    /// appended). Committed once the append's transaction is: a caller's own transaction may still roll them back.
+    /// </summary>
+    public IReadOnlyList<RecordedEvent> Events { get; init; } = [];
+}

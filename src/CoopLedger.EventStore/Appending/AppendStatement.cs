@@ -10,9 +10,15 @@ namespace CoopLedger.EventStore.Appending;
 /// </summary>
 internal sealed class AppendStatement
 {
-    private const string Sql = "SELECT outcome, version, last_position FROM ledger.append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+    /// <summary>The columns both functions answer with, in the order <see cref="ReadOutcomeAsync"/> reads them.</summary>
+    private const string Answer = "outcome, version, last_position, recorded, transaction_number, log_order_number, positions, effective, chained_from, hashes";
 
-    private const string GroupSql = "SELECT outcome, version, last_position FROM ledger.append_group($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+    private const string Sql = $"SELECT {Answer} FROM ledger.append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+
+    private const string GroupSql = $"SELECT {Answer} FROM ledger.append_group($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+
+    /// <summary>The events as the writer gave them.</summary>
+    private readonly IReadOnlyList<NewEvent> _events;
 
     /// <summary>Serializes the events (on the caller's thread, so a group's writer only sends).</summary>
     public AppendStatement(
@@ -25,6 +31,7 @@ internal sealed class AppendStatement
         StreamType = streamType;
         Expected = expected;
         Metadata = metadata;
+        _events = events;
         var described = events.Select(e => types.Describe(e.Data)).ToArray();
         EventIds = [.. events.Select(_ => Guid.CreateVersion7())];
         Types = [.. described.Select(d => d.Name)];
@@ -110,15 +117,74 @@ internal sealed class AppendStatement
 
     private static NpgsqlParameter Texts(IEnumerable<string?> values) => new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 
-    /// <summary>Reads the function's one row: what happened, the stream's version, the last event's position.</summary>
+    /// <summary>
+    /// Reads the function's one row: what happened, the stream's version, the last event's position, and, when it
+    /// appended, what the database recorded of the events.
+    /// </summary>
     public static async Task<AppendOutcome> ReadOutcomeAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reader);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var outcome = reader.GetString(0);
         // A busy append has neither version nor position: nothing of it was written.
-        return new AppendOutcome(reader.GetString(0), reader.IsDBNull(1) ? 0 : reader.GetInt64(1), reader.IsDBNull(2) ? 0 : reader.GetInt64(2));
+        return new AppendOutcome(outcome, reader.IsDBNull(1) ? 0 : reader.GetInt64(1), reader.IsDBNull(2) ? 0 : reader.GetInt64(2))
+        {
+            Recorded = outcome != AppendOutcome.Appended ? null : new RecordedParts(
+                reader.GetFieldValue<DateTimeOffset>(3),
+                reader.GetInt64(4),
+                reader.GetInt64(5),
+                Each<long>(reader, 6),
+                Each<DateTimeOffset>(reader, 7),
+                reader.IsDBNull(8) ? null : reader.GetFieldValue<byte[]>(8),
+                reader.GetFieldValue<byte[][]>(9)),
+        };
+    }
+
+    /// <summary>An array column's elements, every one of them given.</summary>
+    /// <remarks>
+    /// Read as nullable: a group's answers are slices of arrays that hold nulls for the other appends' events, and a
+    /// slice keeps its array's null bitmap though it holds no null, which Npgsql refuses for non-nullable elements.
+    /// </remarks>
+    private static T[] Each<T>(NpgsqlDataReader reader, int column) where T : struct =>
+        [.. reader.GetFieldValue<T?[]>(column).Select(value => value ?? throw new InvalidOperationException($"The append's answer lacks a value in column {column}."))];
+
+    /// <summary>The events as a read of the stream would give them, from what the database answered when it appended them.</summary>
+    /// <remarks>
+    /// Their data are the writer's own objects: the registry serialized them at their current schema version, so a read
+    /// would deserialize the same values (and no upcaster applies).
+    /// </remarks>
+    public IReadOnlyList<RecordedEvent> Recorded(AppendOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (outcome.Recorded is not { } parts)
+        {
+            return [];
+        }
+
+        var events = new RecordedEvent[EventCount];
+        var firstVersion = outcome.Version - EventCount + 1;
+        for (var i = 0; i < events.Length; i++)
+        {
+            events[i] = new RecordedEvent(
+                parts.Positions[i], EventIds[i], StreamId, firstVersion + i, Types[i], SchemaVersions[i], _events[i].Data,
+                parts.RecordedAt, parts.EffectiveAt[i], Metadata.Actor, Metadata.Reason, Metadata.CorrelationId, Metadata.CausationId,
+                parts.TransactionId, parts.LogOrder, i == 0 ? parts.ChainedFrom : parts.Hashes[i - 1], parts.Hashes[i]);
+        }
+
+        return events;
     }
 }
+
+/// <summary>What the database recorded of an append's events beyond what the writer sent (per event, in version order).</summary>
+/// <param name="RecordedAt">The recording instant, the same for every event of the append.</param>
+/// <param name="TransactionId">The writing transaction.</param>
+/// <param name="LogOrder">The events' place in the global log's order.</param>
+/// <param name="Positions">Each event's global position.</param>
+/// <param name="EffectiveAt">Each event's business time (the recording instant when the writer gave none).</param>
+/// <param name="ChainedFrom">The hash the first event chains from (the stream's previous event's); null for a stream's first event.</param>
+/// <param name="Hashes">Each event's hash.</param>
+internal sealed record RecordedParts(
+    DateTimeOffset RecordedAt, long TransactionId, long LogOrder, long[] Positions, DateTimeOffset[] EffectiveAt, byte[]? ChainedFrom, byte[][] Hashes);
 
 /// <summary>What <c>ledger.append</c> or <c>ledger.append_group</c> answered.</summary>
 /// <param name="Outcome">
@@ -129,6 +195,12 @@ internal sealed class AppendStatement
 /// <param name="Position">The global position of the last event appended (or of the original append's, for a duplicate).</param>
 internal sealed record AppendOutcome(string Outcome, long Version, long Position)
 {
+    /// <summary>The outcome of an append that wrote its events.</summary>
+    public const string Appended = "appended";
+
     /// <summary>The outcome of a group's append whose stream another transaction held.</summary>
     public const string Busy = "busy";
+
+    /// <summary>What the database recorded of the events, when the append wrote them.</summary>
+    public RecordedParts? Recorded { get; init; }
 }

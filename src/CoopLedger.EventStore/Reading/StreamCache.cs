@@ -74,31 +74,47 @@ public sealed class StreamCache
     }
 
     /// <summary>
-    /// Extends cached streams with events known to be committed, such as a batch of the global log: a stream gains the
-    /// versions that directly follow those cached without a query. Streams not cached, or whose cached versions the
-    /// events do not directly follow, are left as they are (a later read fetches what they lack).
+    /// Extends cached streams with events known to be committed, such as a batch of the global log or what a committed
+    /// append answered: a stream gains the versions that directly follow those cached without a query, and a stream not
+    /// cached is cached when the events begin at its first version. Streams whose cached versions the events do not
+    /// directly follow are left as they are (a later read fetches what they lack).
     /// </summary>
     /// <remarks>
     /// A projection's batch holds the events its partnerships' histories are read up to, just appended by commands:
-    /// offered first, they need not be read and deserialized again for each read model.
+    /// offered first, they need not be read and deserialized again for each read model. A command's append, offered
+    /// once committed, lets the stream's next command decide without reading it (see <see cref="Known"/>).
     /// </remarks>
     public void Offer(IEnumerable<RecordedEvent> committed)
     {
         ArgumentNullException.ThrowIfNull(committed);
         foreach (var stream in committed.GroupBy(e => e.StreamId))
         {
-            if (!_entries.TryGetValue(stream.Key, out var entry))
-            {
-                continue;
-            }
-
-            var last = LastVersion(entry.Events);
+            var cached = _entries.TryGetValue(stream.Key, out var entry) ? entry.Events : [];
+            var last = LastVersion(cached);
             var newer = stream.Where(e => e.Version > last).ToList();
             if (newer.Count > 0 && newer.Select((e, i) => e.Version == last + 1 + i).All(follows => follows))
             {
-                Keep(stream.Key, entry.Events, newer);
+                Keep(stream.Key, cached, newer);
             }
         }
+    }
+
+    /// <summary>
+    /// The stream's events cached, without a query, or null when none are: every version up to the last cached, all
+    /// committed, though others may have been appended since (by another process, or through a path that does not offer
+    /// them here). A writer may decide on them when the database's version check will refuse its append should it be so.
+    /// </summary>
+    public IReadOnlyList<RecordedEvent>? Known(Guid streamId)
+    {
+        if (!_entries.TryGetValue(streamId, out var entry))
+        {
+            return null;
+        }
+
+        // Read now: the least recently read streams are the first forgotten. Should a reader have cached more meanwhile,
+        // its entry, just read as well, stays.
+        _entries.TryUpdate(streamId, entry with { LastRead = Environment.TickCount64 }, entry);
+        return entry.Events;
     }
 
     /// <summary>Each stream's versions after those asked for, in one query.</summary>

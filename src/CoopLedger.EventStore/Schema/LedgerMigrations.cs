@@ -1,7 +1,7 @@
 namespace CoopLedger.EventStore.Schema;
 
 /// <summary>The event store's schema, as one readable list of migrations.</summary>
-public static class LedgerMigrations
+public static partial class LedgerMigrations
 {
     /// <summary>Every migration of the event store, in order.</summary>
     public static IReadOnlyList<Migration> All { get; } =
@@ -386,5 +386,6 @@ public static class LedgerMigrations
             END
             $$;
             """),
+        new("ledger", 8, "appends answer with their events as recorded", AppendsAnswerAsRecorded),
     ];
 }

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using CoopLedger.EventStore.Aggregates;
 using CoopLedger.EventStore.Appending;
 using CoopLedger.EventStore.Events;
 using CoopLedger.EventStore.Reading;
+using CoopLedger.EventStore.Telemetry;
 using CoopLedger.Testing;
 
 namespace CoopLedger.EventStore.Tests.Aggregates;
@@ -10,6 +12,12 @@ public sealed class AggregateHandlerTests(TestDatabase database) : StoreTestBase
 {
     private AggregateHandler<IReadOnlyList<string>> Names() => new(Store, TestEvents.StreamType, [],
         (names, e) => e.Data is Renamed renamed ? [.. names, renamed.Name] : names);
+
+    private AggregateHandler<IReadOnlyList<string>> CachedNames() => new(Store, TestEvents.StreamType, [],
+        (names, e) => e.Data is Renamed renamed ? [.. names, renamed.Name] : names) { Cache = new StreamCache(Store) };
+
+    private static Task<HandledCommand<IReadOnlyList<string>>> RenameAsync(AggregateHandler<IReadOnlyList<string>> handler, Guid stream, string name) =>
+        handler.HandleAsync(stream, null, (_, _) => [new NewEvent(new Renamed(name))], TestEvents.By("alice"), Cancel);
 
     [Fact]
     public async Task The_decision_sees_the_folded_state_and_its_events_are_appended()
@@ -101,8 +109,7 @@ public sealed class AggregateHandlerTests(TestDatabase database) : StoreTestBase
     public async Task With_a_stream_cache_the_decision_still_sees_events_appended_by_other_writers()
     {
         var stream = Guid.NewGuid();
-        var handler = new AggregateHandler<IReadOnlyList<string>>(Store, TestEvents.StreamType, [],
-            (names, e) => e.Data is Renamed renamed ? [.. names, renamed.Name] : names) { Cache = new StreamCache(Store) };
+        var handler = CachedNames();
         await AppendAsync(stream, ExpectedVersion.NoStream, new NewEvent(new Renamed("Monastir")));
         await handler.HandleAsync(stream, null, (_, _) => [new NewEvent(new Renamed("Sousse"))], TestEvents.By("alice"), Cancel);
 
@@ -113,6 +120,64 @@ public sealed class AggregateHandlerTests(TestDatabase database) : StoreTestBase
 
         Assert.Equal(["Monastir", "Sousse", "Mahdia"], handled.StateBefore);
         Assert.Equal(new Renamed("Monastir+Sousse+Mahdia"), (await Store.ReadStreamAsync(stream, null, Cancel))[^1].Data);
+    }
+
+    [Fact]
+    public async Task With_a_stream_cache_a_command_after_the_handlers_own_append_decides_without_reading_the_stream()
+    {
+        var stream = Guid.NewGuid();
+        var handler = CachedNames();
+        await RenameAsync(handler, stream, "Monastir");
+        using var reads = new StreamReads(stream);
+
+        var handled = await handler.HandleAsync(stream, null, (names, _) => [new NewEvent(new Renamed($"{names[^1]} twinned"))], TestEvents.By("alice"), Cancel);
+        var withItsVersion = await handler.HandleAsync(stream, expectedVersion: 2, (names, _) => [new NewEvent(new Renamed($"{names.Count} names"))], TestEvents.By("alice"), Cancel);
+
+        Assert.Equal(0, reads.Count);
+        Assert.Equal(["Monastir"], handled.StateBefore);
+        Assert.Equal(2, handled.Append.Version);
+        Assert.Equal(3, withItsVersion.Append.Version);
+        Assert.Equal([new Renamed("Monastir"), new Renamed("Monastir twinned"), new Renamed("2 names")], (await Store.ReadStreamAsync(stream, null, Cancel)).Select(e => e.Data));
+    }
+
+    [Fact]
+    public async Task With_a_stream_cache_a_command_decided_on_a_history_another_writer_has_moved_is_decided_again_on_the_stream()
+    {
+        var stream = Guid.NewGuid();
+        var handler = CachedNames();
+        await RenameAsync(handler, stream, "Monastir");
+        // Written behind the handler's back (another instance): the cache does not know it.
+        await AppendAsync(stream, ExpectedVersion.Exactly(1), new NewEvent(new Renamed("Mahdia")));
+        var decidedOn = new List<long>();
+
+        var handled = await handler.HandleAsync(stream, null, (names, version) =>
+            {
+                decidedOn.Add(version);
+                return [new NewEvent(new Renamed(string.Join("+", names)))];
+            }, TestEvents.By("alice"), Cancel);
+
+        Assert.Equal([1L, 2L], decidedOn);
+        Assert.Equal(3, handled.Append.Version);
+        Assert.Equal(new Renamed("Monastir+Mahdia"), (await Store.ReadStreamAsync(stream, null, Cancel))[^1].Data);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task With_a_stream_cache_a_refusal_or_nothing_to_append_stands_only_on_the_stream_as_it_is(bool refuses)
+    {
+        var stream = Guid.NewGuid();
+        var handler = CachedNames();
+        await RenameAsync(handler, stream, "Monastir");
+        await AppendAsync(stream, ExpectedVersion.Exactly(1), new NewEvent(new Renamed("Mahdia")));
+
+        // On the cached history (without Mahdia) the decision refuses, or appends nothing; on the stream, it appends.
+        var handled = await handler.HandleAsync(stream, null, (names, _) => names.Contains("Mahdia")
+            ? [new NewEvent(new Renamed("Mahdia twinned"))]
+            : refuses ? throw new InvalidOperationException("Mahdia is not there") : [], TestEvents.By("alice"), Cancel);
+
+        Assert.Equal(3, handled.Append.Version);
+        Assert.Equal(new Renamed("Mahdia twinned"), (await Store.ReadStreamAsync(stream, null, Cancel))[^1].Data);
     }
 
     [Fact]
@@ -141,5 +206,35 @@ public sealed class AggregateHandlerTests(TestDatabase database) : StoreTestBase
         Assert.Equal(["Monastir", "Sousse"], seen);
         await Rename("Tunis");
         Assert.Equal(["Monastir", "Sousse", "Kairouan"], seen);
+    }
+
+    /// <summary>Counts the store's reads of one stream, from their spans, whichever thread runs them.</summary>
+    private sealed class StreamReads : IDisposable
+    {
+        private readonly ActivityListener _listener;
+        private int _count;
+
+        public StreamReads(Guid stream)
+        {
+            var id = stream.ToString();
+            _listener = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name == EventStoreTelemetry.Name,
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = read =>
+                {
+                    if (Equals(read.GetTagItem("coopledger.stream.id"), stream) && read.OperationName == "eventstore.read_stream"
+                        || read.GetTagItem("coopledger.stream.ids") is string[] ids && ids.Contains(id))
+                    {
+                        Interlocked.Increment(ref _count);
+                    }
+                },
+            };
+            ActivitySource.AddActivityListener(_listener);
+        }
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void Dispose() => _listener.Dispose();
     }
 }

@@ -30,6 +30,26 @@ public sealed class AppendTests(TestDatabase database) : StoreTestBase(database)
     }
 
     [Fact]
+    public async Task An_append_answers_with_its_events_as_a_read_of_the_stream_gives_them()
+    {
+        var stream = Guid.NewGuid();
+        // Finer than PostgreSQL keeps: the answer must hold the business time as stored, not as sent.
+        var effective = new DateTimeOffset(2012, 5, 4, 9, 30, 15, TimeSpan.FromHours(2)).AddTicks(1_234_567);
+        var keyed = TestEvents.By("alice", idempotencyKey: "request-7");
+
+        var first = await AppendAsync(stream, ExpectedVersion.NoStream, new NewEvent(new Noted("signed"), effective));
+        var second = await AppendAsync(stream, ExpectedVersion.Exactly(1), TestEvents.Notes("renewed", "amended"));
+        var third = await Store.AppendAsync(stream, TestEvents.StreamType, ExpectedVersion.Exactly(3), TestEvents.Notes("audited"), keyed, Cancel);
+        var retry = await Store.AppendAsync(stream, TestEvents.StreamType, ExpectedVersion.Exactly(3), TestEvents.Notes("audited"), keyed, Cancel);
+
+        await AssertAnsweredAsReadAsync(first, 1);
+        await AssertAnsweredAsReadAsync(second, 2);
+        await AssertAnsweredAsReadAsync(third, 1);
+        Assert.True(retry.WasDuplicate);
+        Assert.Empty(retry.Events);
+    }
+
+    [Fact]
     public async Task An_append_at_a_stale_version_is_refused_with_both_versions_and_writes_nothing()
     {
         var stream = Guid.NewGuid();

@@ -72,6 +72,13 @@ public sealed class GroupCommitTests(TestDatabase database) : StoreTestBase(data
         }
 
         Assert.Equal(1, await CountEventsAsync(fresh));
+        // Each answer holds its events as recorded, whether its append went with the others or alone within the group.
+        foreach (var (result, i) in results.Select((r, i) => (r, i)))
+        {
+            await AssertAnsweredAsReadAsync(result, result.StreamId == fresh || i % 2 == 1 ? 1 : 2);
+        }
+
+        await AssertAnsweredAsReadAsync(await second!, 1);
     }
 
     [Fact]
