@@ -53,6 +53,15 @@ internal sealed class ProjectionBenchmark(NpgsqlDataSource dataSource, string co
         output.WriteLine();
         if (queries)
         {
+            // Timed as the read models serve once autovacuum has passed after the rebuilds just made (it does within
+            // a minute, a rebuild having inserted every row): its visibility map lets covering indexes answer without
+            // the tables. Vacuumed here, so that the timings do not race it.
+            foreach (var table in Projections().SelectMany(p => p.Tables.Select(t => $"{p.Name}.{t.Name}")))
+            {
+                await using var vacuum = dataSource.CreateCommand($"VACUUM (ANALYZE) {table}");
+                await vacuum.ExecuteNonQueryAsync();
+            }
+
             await new ReportLatency(connectionString).RunAsync(output);
         }
     }
