@@ -171,7 +171,7 @@ public sealed class AggregateHandler<TState>(
     /// <summary>
     /// Reads the history (through the cache, when there is one; on the caller's connection when given, else as
     /// committed), checks the client's version, folds and decides. Without a connection, a decision to append may go
-    /// on the history the cache knows, unread (see <see cref="Known"/>).
+    /// on the history the cache holds, unread (see <see cref="CachedHistory"/>).
     /// </summary>
     private async Task<Decided> DecideAsync(
         NpgsqlConnection? connection, Guid streamId, long? expectedVersion, Func<TState, long, IReadOnlyList<NewEvent>> decide,
@@ -179,7 +179,9 @@ public sealed class AggregateHandler<TState>(
     {
         // The database checks only an append against the stream's version: a refusal, or a decision to append nothing,
         // taken on a history that may be behind, is taken again on a read.
-        if (connection is null && Known(streamId, expectedVersion) is { } known && TryDecide(streamId, known, expectedVersion, decide) is { Events.Count: > 0 } unread)
+        if (connection is null
+            && CachedHistory(streamId, expectedVersion) is { } cached
+            && TryDecide(streamId, cached, expectedVersion, decide) is { Events.Count: > 0 } unread)
         {
             return unread;
         }
@@ -228,8 +230,8 @@ public sealed class AggregateHandler<TState>(
     /// it names a version, names none the cache has not seen (a later one was appended elsewhere: read it). A version
     /// appended since by another process makes the append conflict, and the command is decided again on a read.
     /// </summary>
-    private IReadOnlyList<RecordedEvent>? Known(Guid streamId, long? expectedVersion) =>
-        Cache?.Known(streamId) is { Count: > 0 } known && (expectedVersion ?? 0) <= known[^1].Version ? known : null;
+    private IReadOnlyList<RecordedEvent>? CachedHistory(Guid streamId, long? expectedVersion) =>
+        Cache?.Cached(streamId) is { Count: > 0 } cached && (expectedVersion ?? 0) <= cached[^1].Version ? cached : null;
 
     /// <summary>A decision: the state it was taken on, at which version, the events it appends, and the answer should it append none.</summary>
     private sealed record Decided(TState State, long Version, IReadOnlyList<NewEvent> Events, AppendResult Unchanged);

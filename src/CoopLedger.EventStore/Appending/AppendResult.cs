@@ -10,8 +10,9 @@ namespace CoopLedger.EventStore.Appending;
 public sealed record AppendResult(Guid StreamId, long Version, long Position, bool WasDuplicate)
 {
     /// <summary>
-    /// The events appended, as a read of the stream would give them (empty for a duplicate, or when nothing was
-    /// appended). Committed once the append's transaction is: a caller's own transaction may still roll them back.
+    /// The events appended, equal in value to what a read of the stream gives (their data are the writer's own objects);
+    /// empty for a duplicate, or when nothing was appended. Committed once the append's transaction is: a caller's own
+    /// transaction may still roll them back.
     /// </summary>
     public IReadOnlyList<RecordedEvent> Events { get; init; } = [];
 }

@@ -136,22 +136,23 @@ internal sealed class AppendStatement
                 Each<long>(reader, 6),
                 Each<DateTimeOffset>(reader, 7),
                 reader.IsDBNull(8) ? null : reader.GetFieldValue<byte[]>(8),
-                reader.GetFieldValue<byte[][]>(9)),
+                reader.IsDBNull(9) ? [] : reader.GetFieldValue<byte[][]>(9)),
         };
     }
 
-    /// <summary>An array column's elements, every one of them given.</summary>
+    /// <summary>An array column's elements, every one of them given (none for an append of no events).</summary>
     /// <remarks>
     /// Read as nullable: a group's answers are slices of arrays that hold nulls for the other appends' events, and a
     /// slice keeps its array's null bitmap though it holds no null, which Npgsql refuses for non-nullable elements.
     /// </remarks>
-    private static T[] Each<T>(NpgsqlDataReader reader, int column) where T : struct =>
-        [.. reader.GetFieldValue<T?[]>(column).Select(value => value ?? throw new InvalidOperationException($"The append's answer lacks a value in column {column}."))];
+    private static T[] Each<T>(NpgsqlDataReader reader, int column) where T : struct => reader.IsDBNull(column)
+        ? []
+        : [.. reader.GetFieldValue<T?[]>(column).Select(value => value ?? throw new InvalidOperationException($"The append's answer lacks a value in column {column}."))];
 
-    /// <summary>The events as a read of the stream would give them, from what the database answered when it appended them.</summary>
+    /// <summary>The events, equal in value to what a read of the stream gives, from what the database answered when it appended them.</summary>
     /// <remarks>
-    /// Their data are the writer's own objects: the registry serialized them at their current schema version, so a read
-    /// would deserialize the same values (and no upcaster applies).
+    /// Their data are the writer's own objects, not copies deserialized again: the registry serialized them at their
+    /// current schema version, so a read would give the same values (no upcaster applies), at no cost.
     /// </remarks>
     public IReadOnlyList<RecordedEvent> Recorded(AppendOutcome outcome)
     {
@@ -173,34 +174,4 @@ internal sealed class AppendStatement
 
         return events;
     }
-}
-
-/// <summary>What the database recorded of an append's events beyond what the writer sent (per event, in version order).</summary>
-/// <param name="RecordedAt">The recording instant, the same for every event of the append.</param>
-/// <param name="TransactionId">The writing transaction.</param>
-/// <param name="LogOrder">The events' place in the global log's order.</param>
-/// <param name="Positions">Each event's global position.</param>
-/// <param name="EffectiveAt">Each event's business time (the recording instant when the writer gave none).</param>
-/// <param name="ChainedFrom">The hash the first event chains from (the stream's previous event's); null for a stream's first event.</param>
-/// <param name="Hashes">Each event's hash.</param>
-internal sealed record RecordedParts(
-    DateTimeOffset RecordedAt, long TransactionId, long LogOrder, long[] Positions, DateTimeOffset[] EffectiveAt, byte[]? ChainedFrom, byte[][] Hashes);
-
-/// <summary>What <c>ledger.append</c> or <c>ledger.append_group</c> answered.</summary>
-/// <param name="Outcome">
-/// <c>appended</c>, <c>duplicate</c> or <c>conflict</c>; from a group also <see cref="Busy"/> (the stream was locked by
-/// another transaction: nothing written, to run alone).
-/// </param>
-/// <param name="Version">The stream's version after the append (its current version, on a conflict).</param>
-/// <param name="Position">The global position of the last event appended (or of the original append's, for a duplicate).</param>
-internal sealed record AppendOutcome(string Outcome, long Version, long Position)
-{
-    /// <summary>The outcome of an append that wrote its events.</summary>
-    public const string Appended = "appended";
-
-    /// <summary>The outcome of a group's append whose stream another transaction held.</summary>
-    public const string Busy = "busy";
-
-    /// <summary>What the database recorded of the events, when the append wrote them.</summary>
-    public RecordedParts? Recorded { get; init; }
 }

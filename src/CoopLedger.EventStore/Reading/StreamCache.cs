@@ -82,7 +82,7 @@ public sealed class StreamCache
     /// <remarks>
     /// A projection's batch holds the events its partnerships' histories are read up to, just appended by commands:
     /// offered first, they need not be read and deserialized again for each read model. A command's append, offered
-    /// once committed, lets the stream's next command decide without reading it (see <see cref="Known"/>).
+    /// once committed, lets the stream's next command decide without reading it (see <see cref="Cached"/>).
     /// </remarks>
     public void Offer(IEnumerable<RecordedEvent> committed)
     {
@@ -104,7 +104,7 @@ public sealed class StreamCache
     /// committed, though others may have been appended since (by another process, or through a path that does not offer
     /// them here). A writer may decide on them when the database's version check will refuse its append should it be so.
     /// </summary>
-    public IReadOnlyList<RecordedEvent>? Known(Guid streamId)
+    public IReadOnlyList<RecordedEvent>? Cached(Guid streamId)
     {
         if (!_entries.TryGetValue(streamId, out var entry))
         {

@@ -114,6 +114,7 @@ public static partial class LedgerMigrations
         RETURNS TABLE (outcome text, version bigint, last_position bigint,
             recorded timestamptz, transaction_number bigint, log_order_number bigint,
             positions bigint[], effective timestamptz[], chained_from bytea, hashes bytea[])
+        -- Generic plans, as in migration 6: planned for each call's array sizes, the statements cost more to plan than to run.
         LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
         DECLARE
             v_appends int := coalesce(array_length(p_stream_ids, 1), 0);

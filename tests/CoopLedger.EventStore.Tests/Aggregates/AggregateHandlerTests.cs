@@ -161,6 +161,22 @@ public sealed class AggregateHandlerTests(TestDatabase database) : StoreTestBase
         Assert.Equal(new Renamed("Monastir+Mahdia"), (await Store.ReadStreamAsync(stream, null, Cancel))[^1].Data);
     }
 
+    [Fact]
+    public async Task With_a_stream_cache_a_client_version_the_cache_holds_but_the_stream_has_passed_is_refused_as_stale()
+    {
+        var stream = Guid.NewGuid();
+        var handler = CachedNames();
+        await RenameAsync(handler, stream, "Monastir");
+        await AppendAsync(stream, ExpectedVersion.Exactly(1), new NewEvent(new Renamed("Mahdia")));
+
+        // The client saw version 1, as the cache did: the database finds the stream at 2, and the client is told so.
+        var conflict = await Assert.ThrowsAsync<StreamVersionConflictException>(() => handler.HandleAsync(stream, expectedVersion: 1,
+            (_, _) => [new NewEvent(new Renamed("Sousse"))], TestEvents.By("alice"), Cancel));
+
+        Assert.Equal(2, conflict.Actual);
+        Assert.Equal(2, await CountEventsAsync(stream));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

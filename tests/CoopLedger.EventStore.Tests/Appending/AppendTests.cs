@@ -50,6 +50,19 @@ public sealed class AppendTests(TestDatabase database) : StoreTestBase(database)
     }
 
     [Fact]
+    public async Task An_append_of_no_events_writes_none_and_answers_with_none()
+    {
+        var stream = Guid.NewGuid();
+        await AppendAsync(stream, ExpectedVersion.NoStream, TestEvents.Notes("a"));
+
+        var appended = await AppendAsync(stream, ExpectedVersion.Exactly(1));
+
+        Assert.Equal(1, appended.Version);
+        Assert.Empty(appended.Events);
+        Assert.Equal(1, await CountEventsAsync(stream));
+    }
+
+    [Fact]
     public async Task An_append_at_a_stale_version_is_refused_with_both_versions_and_writes_nothing()
     {
         var stream = Guid.NewGuid();

@@ -94,6 +94,28 @@ public sealed class StreamCacheTests(TestDatabase database) : StoreTestBase(data
     }
 
     [Fact]
+    public async Task A_stream_offered_from_its_first_version_is_cached_without_a_query_and_one_offered_from_a_later_one_is_not()
+    {
+        var cache = new StreamCache(Store);
+        var (whole, tail) = (Guid.NewGuid(), Guid.NewGuid());
+        foreach (var stream in new[] { whole, tail })
+        {
+            await AppendAsync(stream, ExpectedVersion.NoStream, TestEvents.Notes("a", "b"));
+        }
+
+        var wholeEvents = await Store.ReadStreamAsync(whole, null, Cancel);
+        var tailEvents = await Store.ReadStreamAsync(tail, new StreamReadOptions { AfterVersion = 1 }, Cancel);
+        Assert.Null(cache.Cached(whole));
+
+        cache.Offer([.. wholeEvents, .. tailEvents]);
+
+        Assert.Equal(wholeEvents.Select(e => e.EventId), cache.Cached(whole)!.Select(e => e.EventId));
+        // Its first version unknown, the other is not cached: its history would lack the beginning.
+        Assert.Null(cache.Cached(tail));
+        Assert.Equal(2, cache.Count);
+    }
+
+    [Fact]
     public async Task Concurrent_reads_sharing_queries_each_equal_a_fresh_read_whatever_each_had_cached()
     {
         var cache = new StreamCache(Store);
