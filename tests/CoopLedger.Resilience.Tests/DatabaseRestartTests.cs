@@ -71,16 +71,19 @@ public sealed class DatabaseRestartTests(PostgresCluster cluster) : IClassFixtur
         try
         {
             using var deployment = new Deployment(connectionString);
-            var starting = deployment.StartAsync("api");
+            var service = deployment.Launch("api");
+            // Waited for by what it writes, not for a fixed time: on a loaded machine the process may take longer than
+            // the outage to reach its first connection, and would then never have had to wait.
+            await service.WaitForOutputAsync("Waiting for the database", TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
             await Task.Delay(Outage, TestContext.Current.CancellationToken);
-            Assert.False(starting.IsCompleted, "the service was ready, or gave up, while its database was down");
+            Assert.False(service.HasExited, "the service gave up while its database was down");
+            Assert.False(await service.IsReadyAsync(TestContext.Current.CancellationToken), "the service was ready while its database was down");
 
             await cluster.Server.ResumeAsync(TestContext.Current.CancellationToken);
             resumed = true;
-            var service = await starting;
+            await service.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken);
             var seeded = await Load.SeedAsync(deployment.Client(service, "officer"), 1);
 
-            Assert.Contains("Waiting for the database", service.Output, StringComparison.Ordinal);
             Report.Line($"started with PostgreSQL down: it waited (logging why) instead of exiting, was ready once the database came back, and took a command ({seeded[0]})");
         }
         finally

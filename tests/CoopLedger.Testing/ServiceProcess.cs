@@ -58,6 +58,24 @@ public sealed class ServiceProcess : IDisposable
     /// <param name="cancellationToken">Stops waiting.</param>
     public static async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string?> environment, int port = 0, CancellationToken cancellationToken = default)
     {
+        var service = Launch(environment, port);
+        try
+        {
+            await service.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), cancellationToken);
+            return service;
+        }
+        catch
+        {
+            service.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts the service with these settings without waiting for it (see <see cref="WaitUntilReadyAsync"/>).</summary>
+    /// <param name="environment">Settings; a null value removes an inherited variable.</param>
+    /// <param name="port">The port to listen on; 0 for a free one (a restart passes the previous one).</param>
+    public static ServiceProcess Launch(IReadOnlyDictionary<string, string?> environment, int port = 0)
+    {
         ArgumentNullException.ThrowIfNull(environment);
         port = port == 0 ? FreePort() : port;
         var start = new ProcessStartInfo("dotnet")
@@ -85,41 +103,52 @@ public sealed class ServiceProcess : IDisposable
             }
         }
 
-        var service = new ServiceProcess(Process.Start(start)!, port);
+        return new ServiceProcess(Process.Start(start)!, port);
+    }
+
+    /// <summary>Waits until the service has written <paramref name="text"/>; fails with its output otherwise.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan atMost, CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTime.UtcNow + atMost;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline || HasExited)
+            {
+                throw new InvalidOperationException($"The service did not write \"{text}\" within {atMost.TotalSeconds} s (exited: {HasExited}):{Environment.NewLine}{Output}");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    /// <summary>Whether <c>/health/ready</c> answers 200 now (a service not listening yet, or too busy to answer, is not ready).</summary>
+    public async Task<bool> IsReadyAsync(CancellationToken cancellationToken = default)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         try
         {
-            await service.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), cancellationToken);
-            return service;
+            using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), cancellationToken);
+            return response.StatusCode == HttpStatusCode.OK;
         }
-        catch
+        catch (HttpRequestException)
         {
-            service.Dispose();
-            throw;
+            return false;
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 
     /// <summary>Waits until <c>/health/ready</c> answers 200; fails with the service's output otherwise.</summary>
     public async Task WaitUntilReadyAsync(TimeSpan atMost, CancellationToken cancellationToken = default)
     {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + atMost;
         while (DateTime.UtcNow < deadline && !HasExited)
         {
-            try
+            if (await IsReadyAsync(cancellationToken))
             {
-                using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // Busy starting.
+                return;
             }
 
             await Task.Delay(200, cancellationToken);

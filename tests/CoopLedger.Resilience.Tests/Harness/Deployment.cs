@@ -19,10 +19,18 @@ internal sealed class Deployment(string? connectionString, string? embeddedDataD
     /// <summary>The configured database; none when the service runs its embedded cluster in <c>embeddedDataDirectory</c>.</summary>
     public string ConnectionString => connectionString ?? throw new InvalidOperationException("The service runs its own embedded cluster.");
 
-    /// <summary>Starts an instance; its database sessions carry <paramref name="name"/> as application name.</summary>
+    /// <summary>Starts an instance and waits until it is ready; its database sessions carry <paramref name="name"/> as application name.</summary>
     public async Task<ServiceProcess> StartAsync(string name, int port = 0)
     {
-        var instance = await ServiceProcess.StartAsync(new Dictionary<string, string?>
+        var instance = Launch(name, port);
+        await instance.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken);
+        return instance;
+    }
+
+    /// <summary>Starts an instance without waiting for it (it is stopped with the deployment).</summary>
+    public ServiceProcess Launch(string name, int port = 0)
+    {
+        var instance = ServiceProcess.Launch(new Dictionary<string, string?>
         {
             ["ConnectionStrings__CoopLedger"] = connectionString is null ? null : new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = name }.ConnectionString,
             ["EmbeddedPostgres__DataDirectory"] = embeddedDataDirectory,
@@ -30,7 +38,7 @@ internal sealed class Deployment(string? connectionString, string? embeddedDataD
             ["RateLimiting__WriteBurst"] = "1000000",
             ["RateLimiting__WritesPerSecond"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
-        }, port, TestContext.Current.CancellationToken);
+        }, port);
         _instances.Add(instance);
         return instance;
     }
