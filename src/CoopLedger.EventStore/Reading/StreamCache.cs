@@ -57,7 +57,7 @@ public sealed class StreamCache
         NpgsqlConnection connection, IReadOnlyDictionary<Guid, long> upToVersions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upToVersions);
-        var cached = upToVersions.Keys.ToDictionary(id => id, id => _entries.TryGetValue(id, out var entry) ? entry.Events : []);
+        var cached = upToVersions.Keys.ToDictionary(id => id, EventsOf);
         var missing = upToVersions.Where(s => LastVersion(cached[s.Key]) < s.Value)
             .ToDictionary(s => s.Key, s => (After: LastVersion(cached[s.Key]), UpTo: s.Value));
         var fetched = missing.Count == 0
@@ -89,7 +89,7 @@ public sealed class StreamCache
         ArgumentNullException.ThrowIfNull(committed);
         foreach (var stream in committed.GroupBy(e => e.StreamId))
         {
-            var cached = _entries.TryGetValue(stream.Key, out var entry) ? entry.Events : [];
+            var cached = EventsOf(stream.Key);
             var last = LastVersion(cached);
             var newer = stream.Where(e => e.Version > last).ToList();
             if (newer.Count > 0 && newer.Select((e, i) => e.Version == last + 1 + i).All(follows => follows))
@@ -128,12 +128,15 @@ public sealed class StreamCache
         return wanted.ToDictionary(w => w, w => (IReadOnlyList<RecordedEvent>)[.. read[w.StreamId].Where(e => e.Version > w.After)]);
     }
 
+    /// <summary>The stream's events cached, none when it is not.</summary>
+    private ImmutableArray<RecordedEvent> EventsOf(Guid streamId) => _entries.TryGetValue(streamId, out var entry) ? entry.Events : [];
+
     private static long LastVersion(ImmutableArray<RecordedEvent> events) => events.IsEmpty ? 0 : events[^1].Version;
 
     private async Task<IReadOnlyList<RecordedEvent>> ReadAsync(
         Func<StreamReadOptions, CancellationToken, Task<IReadOnlyList<RecordedEvent>>> read, Guid streamId, CancellationToken cancellationToken)
     {
-        var cached = _entries.TryGetValue(streamId, out var entry) ? entry.Events : [];
+        var cached = EventsOf(streamId);
         var newer = await read(new StreamReadOptions { AfterVersion = LastVersion(cached) }, cancellationToken).ConfigureAwait(false);
         return Keep(streamId, cached, newer);
     }
