@@ -10,11 +10,25 @@ namespace CoopLedger.EventStore.Tests.Aggregates;
 
 public sealed class AggregateHandlerTests(TestDatabase database) : StoreTestBase(database)
 {
-    private AggregateHandler<IReadOnlyList<string>> Names() => new(Store, TestEvents.StreamType, [],
-        (names, e) => e.Data is Renamed renamed ? [.. names, renamed.Name] : names);
+    private AggregateHandler<IReadOnlyList<string>> Names() => new(Store, TestEvents.StreamType, [], Evolve);
 
-    private AggregateHandler<IReadOnlyList<string>> CachedNames() => new(Store, TestEvents.StreamType, [],
-        (names, e) => e.Data is Renamed renamed ? [.. names, renamed.Name] : names) { Cache = new StreamCache(Store) };
+    private AggregateHandler<IReadOnlyList<string>> CachedNames() => new(Store, TestEvents.StreamType, [], Evolve) { Cache = new StreamCache(Store) };
+
+    /// <summary>The names a stream was given, in order.</summary>
+    private static IReadOnlyList<string> Evolve(IReadOnlyList<string> names, RecordedEvent e) => e.Data is Renamed renamed ? [.. names, renamed.Name] : names;
+
+    /// <summary>
+    /// A handler with a stream cache, and a stream it named "Monastir" that another writer (another instance) then
+    /// named "Mahdia" behind its back: the cache holds version 1, the stream is at 2.
+    /// </summary>
+    private async Task<(AggregateHandler<IReadOnlyList<string>> Handler, Guid Stream)> MovedBehindTheCacheAsync()
+    {
+        var stream = Guid.NewGuid();
+        var handler = CachedNames();
+        await RenameAsync(handler, stream, "Monastir");
+        await AppendAsync(stream, ExpectedVersion.Exactly(1), new NewEvent(new Renamed("Mahdia")));
+        return (handler, stream);
+    }
 
     private static Task<HandledCommand<IReadOnlyList<string>>> RenameAsync(AggregateHandler<IReadOnlyList<string>> handler, Guid stream, string name) =>
         handler.HandleAsync(stream, null, (_, _) => [new NewEvent(new Renamed(name))], TestEvents.By("alice"), Cancel);
@@ -111,7 +125,7 @@ public sealed class AggregateHandlerTests(TestDatabase database) : StoreTestBase
         var stream = Guid.NewGuid();
         var handler = CachedNames();
         await AppendAsync(stream, ExpectedVersion.NoStream, new NewEvent(new Renamed("Monastir")));
-        await handler.HandleAsync(stream, null, (_, _) => [new NewEvent(new Renamed("Sousse"))], TestEvents.By("alice"), Cancel);
+        await RenameAsync(handler, stream, "Sousse");
 
         // Written behind the handler's back (another instance): the cache must not hide it.
         await AppendAsync(stream, ExpectedVersion.Exactly(2), new NewEvent(new Renamed("Mahdia")));
@@ -143,11 +157,7 @@ public sealed class AggregateHandlerTests(TestDatabase database) : StoreTestBase
     [Fact]
     public async Task With_a_stream_cache_a_command_decided_on_a_history_another_writer_has_moved_is_decided_again_on_the_stream()
     {
-        var stream = Guid.NewGuid();
-        var handler = CachedNames();
-        await RenameAsync(handler, stream, "Monastir");
-        // Written behind the handler's back (another instance): the cache does not know it.
-        await AppendAsync(stream, ExpectedVersion.Exactly(1), new NewEvent(new Renamed("Mahdia")));
+        var (handler, stream) = await MovedBehindTheCacheAsync();
         var decidedOn = new List<long>();
 
         var handled = await handler.HandleAsync(stream, null, (names, version) =>
@@ -164,10 +174,7 @@ public sealed class AggregateHandlerTests(TestDatabase database) : StoreTestBase
     [Fact]
     public async Task With_a_stream_cache_a_client_version_the_cache_holds_but_the_stream_has_passed_is_refused_as_stale()
     {
-        var stream = Guid.NewGuid();
-        var handler = CachedNames();
-        await RenameAsync(handler, stream, "Monastir");
-        await AppendAsync(stream, ExpectedVersion.Exactly(1), new NewEvent(new Renamed("Mahdia")));
+        var (handler, stream) = await MovedBehindTheCacheAsync();
 
         // The client saw version 1, as the cache did: the database finds the stream at 2, and the client is told so.
         var conflict = await Assert.ThrowsAsync<StreamVersionConflictException>(() => handler.HandleAsync(stream, expectedVersion: 1,
@@ -182,10 +189,7 @@ public sealed class AggregateHandlerTests(TestDatabase database) : StoreTestBase
     [InlineData(false)]
     public async Task With_a_stream_cache_a_refusal_or_nothing_to_append_stands_only_on_the_stream_as_it_is(bool refuses)
     {
-        var stream = Guid.NewGuid();
-        var handler = CachedNames();
-        await RenameAsync(handler, stream, "Monastir");
-        await AppendAsync(stream, ExpectedVersion.Exactly(1), new NewEvent(new Renamed("Mahdia")));
+        var (handler, stream) = await MovedBehindTheCacheAsync();
 
         // On the cached history (without Mahdia) the decision refuses, or appends nothing; on the stream, it appends.
         var handled = await handler.HandleAsync(stream, null, (names, _) => names.Contains("Mahdia")
@@ -202,7 +206,7 @@ public sealed class AggregateHandlerTests(TestDatabase database) : StoreTestBase
         var stream = Guid.NewGuid();
         // "undo" rewrites history: it removes the rename before it, which a fold from a kept state cannot do.
         var handler = new AggregateHandler<IReadOnlyList<string>>(Store, TestEvents.StreamType, [],
-            (names, e) => e.Data is Renamed renamed ? [.. names, renamed.Name] : names,
+            Evolve,
             history => [.. history.Where((e, i) => !(e.Data is Renamed { Name: "undo" })
                 && !(i + 1 < history.Count && history[i + 1].Data is Renamed { Name: "undo" }))])
         {
