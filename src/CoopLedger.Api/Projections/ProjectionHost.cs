@@ -19,6 +19,7 @@ public sealed class ProjectionHost(IServiceProvider services) : IHostedService, 
     private readonly List<Task> _running = [];
     // The daemons apply their batches one at a time (ProjectionDaemon.Turns).
     private readonly SemaphoreSlim _turns = new(1, 1);
+    private readonly BackgroundScheduler _folds = new("projection folds");
     private AppendListener? _listener;
     private readonly Lock _stopLock = new();
     private Task? _stopping;
@@ -59,7 +60,7 @@ public sealed class ProjectionHost(IServiceProvider services) : IHostedService, 
             }
         }
 
-        Daemons = [.. projections.Select(projection => new ProjectionDaemon(store, projection) { Turns = _turns })];
+        Daemons = [.. projections.Select(projection => new ProjectionDaemon(store, projection) { Turns = _turns, Scheduler = _folds })];
         _running.AddRange(Daemons.Select(daemon => Task.Run(() => daemon.RunAsync(_stop.Token), CancellationToken.None)));
     }
 
@@ -96,5 +97,6 @@ public sealed class ProjectionHost(IServiceProvider services) : IHostedService, 
         await StopAsync(CancellationToken.None);
         _stop.Dispose();
         _turns.Dispose();
+        _folds.Dispose();
     }
 }

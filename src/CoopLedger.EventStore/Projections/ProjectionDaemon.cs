@@ -52,6 +52,12 @@ public sealed class ProjectionDaemon
     /// </summary>
     public SemaphoreSlim? Turns { get; init; }
 
+    /// <summary>
+    /// Where the projection folds its batches, when given: a thread of lower priority, so that under load the folds
+    /// take the processor the requests leave free (<see cref="BackgroundScheduler"/>).
+    /// </summary>
+    public BackgroundScheduler? Scheduler { get; init; }
+
     /// <summary>How long a batch under way may take to finish once the service is stopping.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -216,8 +222,11 @@ public sealed class ProjectionDaemon
 
         try
         {
-            await _projection.ApplyAsync(new ProjectionTarget(connection, _projection.Name, _projection.Tables), batch.Events, cancellationToken)
-                .ConfigureAwait(false);
+            var target = new ProjectionTarget(connection, _projection.Name, _projection.Tables);
+            var applying = Scheduler is null
+                ? _projection.ApplyAsync(target, batch.Events, cancellationToken)
+                : Scheduler.RunAsync(() => _projection.ApplyAsync(target, batch.Events, cancellationToken), cancellationToken);
+            await applying.ConfigureAwait(false);
         }
         catch (Exception poison) when (poison is not OperationCanceledException and not NpgsqlException { IsTransient: true })
         {
