@@ -50,23 +50,68 @@ public sealed class ActionsPerChallengeProjection(PostgresEventStore store, Stre
             [action.ActionId, partnershipId, action.ChallengeId, action.ChallengeTitle, action.ChallengeOrder, action.Status.ToString(), validity]));
 
     /// <summary>
-    /// The actions' rows of a state. A timeline asks on every day something changed: the challenges' order is
-    /// worked out again only when the plan's order list is another one.
+    /// The actions' rows of a state. A timeline asks after every append (live) and on every day something changed: an
+    /// action, its challenge and the challenge's place all the same objects as last time give the same row, and the
+    /// places follow the plan's order as it grows, so that an append costs lookups, not a new row per action.
     /// </summary>
     private sealed class Actions
     {
-        private ImmutableList<Guid>? _planOrder;
-        private Dictionary<Guid, int> _order = [];
+        private ImmutableList<Guid> _planOrder = [];
+        private readonly Dictionary<Guid, int> _order = [];
+        private readonly Dictionary<Guid, (PlanAction Action, Challenge? Challenge, int Order, ActionRow Row)> _rows = [];
 
         public IEnumerable<(Guid Key, ActionRow Row)> Of(PartnershipState state)
         {
-            if (!ReferenceEquals(state.PlanOrder, _planOrder))
+            FollowOrder(state.PlanOrder);
+            foreach (var action in state.Actions.Values)
             {
-                (_planOrder, _order) = (state.PlanOrder, state.PlanOrder.Select((id, index) => (id, index)).ToDictionary(x => x.id, x => x.index));
+                var challenge = state.Challenges.GetValueOrDefault(action.ChallengeId);
+                var order = _order.GetValueOrDefault(action.ChallengeId);
+                if (!_rows.TryGetValue(action.ActionId, out var kept) || !ReferenceEquals(kept.Action, action) || !ReferenceEquals(kept.Challenge, challenge)
+                    || kept.Order != order)
+                {
+                    kept = (action, challenge, order, new ActionRow(action.ActionId, action.ChallengeId, challenge?.Title ?? "", order, action.Status));
+                    _rows[action.ActionId] = kept;
+                }
+
+                yield return (action.ActionId, kept.Row);
+            }
+        }
+
+        /// <summary>The places of the plan's entries: only the new ones when the order grew by adding (as it does but after a reset).</summary>
+        private void FollowOrder(ImmutableList<Guid> planOrder)
+        {
+            if (ReferenceEquals(planOrder, _planOrder))
+            {
+                return;
             }
 
-            return state.Actions.Values.Select(a => (a.ActionId,
-                new ActionRow(a.ActionId, a.ChallengeId, state.Challenges.GetValueOrDefault(a.ChallengeId)?.Title ?? "", _order.GetValueOrDefault(a.ChallengeId), a.Status)));
+            var from = planOrder.Count >= _planOrder.Count && StartsWith(planOrder, _planOrder) ? _planOrder.Count : 0;
+            if (from == 0)
+            {
+                _order.Clear();
+            }
+
+            for (var index = from; index < planOrder.Count; index++)
+            {
+                _order[planOrder[index]] = index;
+            }
+
+            _planOrder = planOrder;
+        }
+
+        private static bool StartsWith(ImmutableList<Guid> list, ImmutableList<Guid> prefix)
+        {
+            using var entries = list.GetEnumerator();
+            foreach (var id in prefix)
+            {
+                if (!entries.MoveNext() || entries.Current != id)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
     }
 

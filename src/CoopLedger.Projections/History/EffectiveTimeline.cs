@@ -26,8 +26,8 @@ public interface IKnownRowSource
     /// <summary>Rows that can no longer change until the next reset (their stretch closed before the last day folded).</summary>
     IReadOnlyList<KnownRow> Closed { get; }
 
-    /// <summary>The other rows: those the next append may still change.</summary>
-    IEnumerable<KnownRow> Open();
+    /// <summary>The other rows: those the next append may still change (a list never changed once given).</summary>
+    IReadOnlyList<KnownRow> Open();
 }
 
 /// <summary>
@@ -119,7 +119,7 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
 
     /// <inheritdoc />
     /// <remarks>The same list (the same object) until the timeline folds another event or starts again.</remarks>
-    public IEnumerable<KnownRow> Open() => _lastOpen ??= _changed ? OpenOfLastDay() : [.. _open.Values.Select(o => o.Stored)];
+    public IReadOnlyList<KnownRow> Open() => _lastOpen ??= _changed ? OpenOfLastDay() : [.. _open.Values.Select(o => o.Stored)];
 
     private List<KnownRow> OpenOfLastDay()
     {

@@ -70,9 +70,9 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store, Strea
         private readonly Dictionary<Guid, (Convention Convention, KnownRow[] Periods)> _periods = [];
 
         /// <summary>The open rows as last worked out, with the list rows they were worked out with.</summary>
-        private (IEnumerable<KnownRow> Listed, List<KnownRow> Rows)? _open;
+        private (IReadOnlyList<KnownRow> Listed, List<KnownRow> Rows)? _open;
 
-        public IEnumerable<KnownRow> Open()
+        public IReadOnlyList<KnownRow> Open()
         {
             // The timeline gives the same list rows until it folds another event, which is also what changes its state:
             // a live batch asks before replaying its appends for the rows the previous batch ended with.

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.Events;
 using CoopLedger.EventStore.Projections;
@@ -41,7 +40,7 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
     /// Per partnership, the events of this read model's types among the first <c>Read</c> events of its history (the
     /// last of them <c>LastEventId</c>): the next batch filters only the events read since, not the whole history again.
     /// </summary>
-    private readonly StreamMemo<(int Read, Guid LastEventId, ImmutableArray<RecordedEvent> Events)> _ofTypes = new(MaxFollowed);
+    private readonly StreamMemo<(int Read, Guid LastEventId, GrowingHistory Events)> _ofTypes = new(MaxFollowed);
     private HashSet<string>? _eventTypes;
     private HashSet<Type>? _concerned;
 
@@ -148,18 +147,18 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
     }
 
     /// <summary>The events of this read model's types in a history read through the stream cache.</summary>
-    private ImmutableArray<RecordedEvent> OfTypes(Guid partnershipId, IReadOnlyList<RecordedEvent> history)
+    private GrowingHistory OfTypes(Guid partnershipId, IReadOnlyList<RecordedEvent> history)
     {
         if (history.Count == 0)
         {
-            return [];
+            return GrowingHistory.Empty;
         }
 
         // The cache only ever adds versions, but a batch may ask for a shorter history than the last one (a rebuild's
         // catch-up beside the live batches): then the kept events do not apply and the whole history is filtered.
         var (read, events) = _ofTypes.TryGet(partnershipId, out var kept) && kept.Read <= history.Count && history[kept.Read - 1].EventId == kept.LastEventId
             ? (kept.Read, kept.Events)
-            : (0, []);
+            : (0, GrowingHistory.Empty);
         var newer = new List<RecordedEvent>();
         for (var i = read; i < history.Count; i++)
         {
@@ -169,7 +168,7 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
             }
         }
 
-        events = newer.Count == 0 ? events : events.AddRange(newer);
+        events = events.Append(newer);
         _ofTypes.Keep(partnershipId, (history.Count, history[^1].EventId, events));
         return events;
     }
