@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using CoopLedger.EventStore.Events;
 using Npgsql;
 
@@ -58,8 +57,8 @@ public sealed class StreamCache
     {
         ArgumentNullException.ThrowIfNull(upToVersions);
         var cached = upToVersions.Keys.ToDictionary(id => id, EventsOf);
-        var missing = upToVersions.Where(s => LastVersion(cached[s.Key]) < s.Value)
-            .ToDictionary(s => s.Key, s => (After: LastVersion(cached[s.Key]), UpTo: s.Value));
+        var missing = upToVersions.Where(s => cached[s.Key].LastVersion < s.Value)
+            .ToDictionary(s => s.Key, s => (After: cached[s.Key].LastVersion, UpTo: s.Value));
         var fetched = missing.Count == 0
             ? new Dictionary<Guid, List<RecordedEvent>>()
             : await _store.ReadStreamsAsync(connection, missing, null, cancellationToken).ConfigureAwait(false);
@@ -67,7 +66,7 @@ public sealed class StreamCache
         foreach (var (streamId, upTo) in upToVersions)
         {
             var events = fetched.TryGetValue(streamId, out var newer) ? Keep(streamId, cached[streamId], newer) : cached[streamId];
-            streams[streamId] = LastVersion(events) > upTo ? events[..(int)upTo] : events;
+            streams[streamId] = events.LastVersion > upTo ? events.Take((int)upTo) : events;
         }
 
         return streams;
@@ -90,7 +89,7 @@ public sealed class StreamCache
         foreach (var stream in committed.GroupBy(e => e.StreamId))
         {
             var cached = EventsOf(stream.Key);
-            var last = LastVersion(cached);
+            var last = cached.LastVersion;
             var newer = stream.Where(e => e.Version > last).ToList();
             if (newer.Count > 0 && newer.Select((e, i) => e.Version == last + 1 + i).All(follows => follows))
             {
@@ -129,23 +128,21 @@ public sealed class StreamCache
     }
 
     /// <summary>The stream's events cached, none when it is not.</summary>
-    private ImmutableArray<RecordedEvent> EventsOf(Guid streamId) => _entries.TryGetValue(streamId, out var entry) ? entry.Events : [];
-
-    private static long LastVersion(ImmutableArray<RecordedEvent> events) => events.IsEmpty ? 0 : events[^1].Version;
+    private GrowingHistory EventsOf(Guid streamId) => _entries.TryGetValue(streamId, out var entry) ? entry.Events : GrowingHistory.Empty;
 
     private async Task<IReadOnlyList<RecordedEvent>> ReadAsync(
         Func<StreamReadOptions, CancellationToken, Task<IReadOnlyList<RecordedEvent>>> read, Guid streamId, CancellationToken cancellationToken)
     {
         var cached = EventsOf(streamId);
-        var newer = await read(new StreamReadOptions { AfterVersion = LastVersion(cached) }, cancellationToken).ConfigureAwait(false);
+        var newer = await read(new StreamReadOptions { AfterVersion = cached.LastVersion }, cancellationToken).ConfigureAwait(false);
         return Keep(streamId, cached, newer);
     }
 
     /// <summary>Caches a stream's events read after those cached; returns the whole history known.</summary>
-    private ImmutableArray<RecordedEvent> Keep(Guid streamId, ImmutableArray<RecordedEvent> cached, IReadOnlyList<RecordedEvent> newer)
+    private GrowingHistory Keep(Guid streamId, GrowingHistory cached, IReadOnlyList<RecordedEvent> newer)
     {
-        var events = newer.Count == 0 ? cached : cached.AddRange(newer);
-        if (events.IsEmpty)
+        var events = cached.Append(newer);
+        if (events.Count == 0)
         {
             return events;
         }
@@ -154,7 +151,7 @@ public sealed class StreamCache
         _entries.AddOrUpdate(streamId, stored, (_, previous) =>
         {
             // Another reader may have cached more meanwhile: keep the longer history.
-            return previous.Events.Length > events.Length ? previous with { LastRead = stored.LastRead } : stored;
+            return previous.Events.Count > events.Count ? previous with { LastRead = stored.LastRead } : stored;
         });
         Interlocked.Add(ref _cachedEvents, newer.Count);
         if (Count > _capacity)
@@ -176,7 +173,7 @@ public sealed class StreamCache
         try
         {
             // Concurrent readers may have counted a stream twice: start from the exact figure.
-            Interlocked.Exchange(ref _cachedEvents, _entries.Values.Sum(e => (long)e.Events.Length));
+            Interlocked.Exchange(ref _cachedEvents, _entries.Values.Sum(e => (long)e.Events.Count));
             foreach (var (streamId, _) in _entries.OrderBy(e => e.Value.LastRead).ToList())
             {
                 if (Count <= _capacity * 4L / 5)
@@ -186,7 +183,7 @@ public sealed class StreamCache
 
                 if (_entries.TryRemove(streamId, out var removed))
                 {
-                    Interlocked.Add(ref _cachedEvents, -removed.Events.Length);
+                    Interlocked.Add(ref _cachedEvents, -removed.Events.Count);
                 }
             }
         }
@@ -196,5 +193,5 @@ public sealed class StreamCache
         }
     }
 
-    private sealed record Entry(ImmutableArray<RecordedEvent> Events, long LastRead);
+    private sealed record Entry(GrowingHistory Events, long LastRead);
 }
