@@ -40,7 +40,18 @@ public sealed class BackgroundScheduler : TaskScheduler, IDisposable
     public override int MaximumConcurrencyLevel => 1;
 
     /// <inheritdoc />
-    protected override void QueueTask(Task task) => _queue.Add(task);
+    protected override void QueueTask(Task task)
+    {
+        try
+        {
+            _queue.Add(task);
+        }
+        catch (Exception disposed) when (disposed is InvalidOperationException or ObjectDisposedException)
+        {
+            // The thread is gone: work started before (or given after) still runs to its end, at the usual priority.
+            ThreadPool.UnsafeQueueUserWorkItem(queued => TryExecuteTask(queued), task, preferLocal: false);
+        }
+    }
 
     /// <inheritdoc />
     protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) =>
@@ -77,7 +88,15 @@ public sealed class BackgroundScheduler : TaskScheduler, IDisposable
         if (OperatingSystem.IsLinux())
         {
             // On Linux a nice value belongs to each thread (setpriority(2)), and raising one's own needs no privilege.
-            return SetPriority(0, GetThreadId(), Niceness) == 0;
+            // gettid needs glibc 2.30: on an older one the thread keeps its priority rather than ending the process.
+            try
+            {
+                return SetPriority(0, GetThreadId(), Niceness) == 0;
+            }
+            catch (EntryPointNotFoundException)
+            {
+                return false;
+            }
         }
 
         Thread.CurrentThread.Priority = ThreadPriority.BelowNormal;

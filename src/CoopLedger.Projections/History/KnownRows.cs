@@ -174,6 +174,12 @@ public static class KnownRows
             void Compare(KnownRow row)
             {
                 ref var was = ref CollectionsMarshal.GetValueRefOrAddDefault(known, (row.Id, row.ValidFrom), out var exists);
+                if (exists && was.Compared == compared)
+                {
+                    // Two rows of one entity from the same day, known at once: no table could hold both under its key.
+                    throw new InvalidOperationException($"Two {row.Table} rows of {row.Id} from {row.ValidFrom:yyyy-MM-dd} at once.");
+                }
+
                 if (exists && (ReferenceEquals(row, was.Row) || row.SameAs(was.Row)))
                 {
                     was = was with { Compared = compared };
@@ -218,7 +224,7 @@ public static class KnownRows
     [ThreadStatic]
     private static Dictionary<(Guid, DateOnly), Known>? t_known;
 
-    /// <summary>How many rows a kept table may have held and still be kept: a rebuild's longest history is not.</summary>
+    /// <summary>How many rows a kept table may have room for and still be kept: one grown by a rebuild's longest history is not.</summary>
     private const int MaxScratch = 4096;
 
     private static Dictionary<(Guid, DateOnly), Known> TakeScratch()
@@ -230,7 +236,7 @@ public static class KnownRows
 
     private static void ReturnScratch(Dictionary<(Guid, DateOnly), Known> known)
     {
-        if (known.Count <= MaxScratch)
+        if (known.EnsureCapacity(0) <= MaxScratch)
         {
             known.Clear();
             t_known = known;

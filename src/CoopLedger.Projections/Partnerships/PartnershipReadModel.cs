@@ -84,7 +84,8 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
             Add(rows, changes.Spans);
             ended.AddRange(changes.Ended);
             Follow(partnershipId, history, source);
-            // A batch folds hundreds of partnerships: requests queued meanwhile on the thread pool go first.
+            // A batch folds hundreds of partnerships: between two, whatever else is queued where it runs goes first (the
+            // requests queued on the thread pool, when it runs there rather than on the daemons' thread of lower priority).
             await Task.Yield();
         }
 

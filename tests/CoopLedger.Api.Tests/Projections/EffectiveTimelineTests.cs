@@ -135,6 +135,28 @@ public sealed class EffectiveTimelineTests
             $"[{range.LowerBound:yyyy-MM-dd},{(range.UpperBoundInfinite ? "" : range.UpperBound.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))})";
     }
 
+    [Fact]
+    public void Two_rows_of_one_entity_from_the_same_day_known_at_once_stop_the_replay_rather_than_one_being_dropped()
+    {
+        // Every line's row named by the same entity: two lines committed on one day are two rows under one key.
+        var timeline = new EffectiveTimeline<Guid, decimal>(
+            Concerns,
+            state => state.Funding.Values.Select(l => (l.FundingId, l.Amount)),
+            (amount, validity) => new KnownRow("lines", Guid.Empty, validity.LowerBound, [amount, validity]));
+        var start = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        object[] events =
+        [
+            new PartnershipRegistered(Guid.NewGuid(), "t", PartnershipForm.Twinning, [], [new ForeignPartner("p", "TN", null)], null),
+            new FundingCommitted(Guid.NewGuid(), City, 100m, 2020, FundingMechanism.GeneralBudget, null, false),
+            new FundingCommitted(Guid.NewGuid(), City, 200m, 2020, FundingMechanism.GeneralBudget, null, false),
+        ];
+        List<RecordedEvent> history = [.. events.Select((data, i) => new RecordedEvent(i + 1, Guid.NewGuid(), Guid.Empty, i + 1, "t", 1, data,
+            start.AddMinutes(i), start.AddDays(1), "a", null, null, null, 0, 0, null, []))];
+
+        var refused = Assert.Throws<InvalidOperationException>(() => KnownRows.Replay(history, 1, Concerns, timeline, Corrected));
+        Assert.Contains("2020-01-02", refused.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Rows named by their funding line, as a read model's are (the replay tells rows apart by entity and first day).</summary>
     private static EffectiveTimeline<Guid, (Guid Line, decimal Amount, bool Withdrawn)> KeyedTimeline() => new(
         Concerns,

@@ -34,4 +34,25 @@ public sealed class BackgroundSchedulerTests
         var stat = File.ReadAllText("/proc/thread-self/stat");
         return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    [Fact]
+    public async Task Work_under_way_when_it_is_disposed_and_work_given_after_still_run_to_their_end()
+    {
+        var scheduler = new BackgroundScheduler("disposed folds");
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var underWay = scheduler.RunAsync(async () => await gate.Task, CancellationToken.None);
+
+        scheduler.Dispose();
+        scheduler.Dispose();
+        gate.SetResult();
+
+        await underWay.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        var ran = false;
+        await scheduler.RunAsync(async () =>
+        {
+            await Task.Yield();
+            ran = true;
+        }, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.True(ran);
+    }
 }
