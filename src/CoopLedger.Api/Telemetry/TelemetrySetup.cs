@@ -10,6 +10,11 @@ namespace CoopLedger.Api.Telemetry;
 /// when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Built with <see cref="OpenTelemetrySdk.Create"/> because the
 /// hosting extensions package cannot be installed here; the container disposes it, which flushes the exporters.
 /// </summary>
+/// <remarks>
+/// Without an endpoint the SDK is not started at all: its tracer would record every request's spans (ASP.NET Core's,
+/// one per Npgsql command, the store's) only to drop them, about a twentieth of what the service allocated under
+/// commands (docs/BENCHMARKS.md). The sources still emit to any other listener (<c>dotnet-trace</c>, a test's own).
+/// </remarks>
 public static class TelemetrySetup
 {
     /// <summary>The activity sources the service listens to.</summary>
@@ -22,17 +27,16 @@ public static class TelemetrySetup
     /// <summary>Registers the SDK as a singleton.</summary>
     public static WebApplicationBuilder AddCoopLedgerTelemetry(this WebApplicationBuilder builder)
     {
-        var exportOverOtlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        builder.Services.AddSingleton(_ => OpenTelemetrySdk.Create(otel =>
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            otel.ConfigureResource(resource => resource.AddService("CoopLedger.Api"))
-                .WithTracing(tracing => tracing.AddSource(Sources))
-                .WithMetrics(metrics => metrics.AddMeter(Meters));
-            if (exportOverOtlp)
-            {
-                otel.UseOtlpExporter();
-            }
-        }));
+            return builder;
+        }
+
+        builder.Services.AddSingleton(_ => OpenTelemetrySdk.Create(otel => otel
+            .ConfigureResource(resource => resource.AddService("CoopLedger.Api"))
+            .WithTracing(tracing => tracing.AddSource(Sources))
+            .WithMetrics(metrics => metrics.AddMeter(Meters))
+            .UseOtlpExporter()));
         builder.Services.AddHostedService<TelemetryActivation>();
         return builder;
     }

@@ -125,7 +125,9 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
     {
         // The last day's rows, without closing anything yet: a later append may still fall on that day. One pass over
         // the state's rows (it runs after every append of a live projection, over every entity of the partnership).
-        var rows = new List<KnownRow>(_open.Count + 1);
+        // Room for every entity's row and, for those changed on the last day, the stretch they close: in a live
+        // projection, whose entities are mostly added today, sizing by the open rows alone regrew the list each append.
+        var rows = new List<KnownRow>(_open.Count + _sinceDay.Count + 1);
         var stillOpen = 0;
         foreach (var (key, current) in _rowsOf(State))
         {

@@ -82,7 +82,15 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store, Strea
                 return kept.Rows;
             }
 
-            List<KnownRow> rows = [.. listedRows, .. listed.State.Conventions.Values.SelectMany(PeriodsOf)];
+            // Without LINQ: this runs after every append, over every convention of the partnership.
+            var conventions = listed.State.Conventions;
+            var rows = new List<KnownRow>(listedRows.Count + conventions.Count);
+            rows.AddRange(listedRows);
+            foreach (var convention in conventions.Values)
+            {
+                rows.AddRange(PeriodsOf(convention));
+            }
+
             _open = (listedRows, rows);
             return rows;
         }
