@@ -6,13 +6,28 @@ namespace CoopLedger.Bench;
 internal sealed class LatencyRecorder
 {
     private readonly List<double> _milliseconds = [];
+    private readonly List<(long Started, long Ended)> _spans = [];
 
     public void Record(long startedTimestamp)
     {
-        var elapsed = Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds;
+        var ended = Stopwatch.GetTimestamp();
+        var elapsed = Stopwatch.GetElapsedTime(startedTimestamp, ended).TotalMilliseconds;
         lock (_milliseconds)
         {
             _milliseconds.Add(elapsed);
+            _spans.Add((startedTimestamp, ended));
+        }
+    }
+
+    /// <summary>When each operation started and ended (<see cref="Stopwatch"/> timestamps), to set beside what the server did meanwhile.</summary>
+    public IReadOnlyList<(long Started, long Ended)> Spans
+    {
+        get
+        {
+            lock (_milliseconds)
+            {
+                return [.. _spans];
+            }
         }
     }
 
@@ -22,13 +37,20 @@ internal sealed class LatencyRecorder
     {
         lock (_milliseconds)
         {
-            if (_milliseconds.Count == 0)
-            {
-                return double.NaN;
-            }
-
-            _milliseconds.Sort();
-            return _milliseconds[(int)Math.Min(_milliseconds.Count - 1, Math.Ceiling(p * _milliseconds.Count) - 1)];
+            return Percentile(_milliseconds, p);
         }
+    }
+
+    /// <summary>The value that a share <paramref name="p"/> of <paramref name="values"/> do not exceed (sorts them in place).</summary>
+    public static double Percentile(List<double> values, double p)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        values.Sort();
+        return values[(int)Math.Min(values.Count - 1, Math.Ceiling(p * values.Count) - 1)];
     }
 }

@@ -18,6 +18,9 @@ internal sealed class ServiceProcess : IDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The service's process, for tools that attach to its runtime.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Measures the CPU the service and PostgreSQL spend.</summary>
     public CpuMeter Cpu => new(_process);
 

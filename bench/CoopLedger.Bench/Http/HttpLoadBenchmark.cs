@@ -43,6 +43,7 @@ internal sealed class HttpLoadBenchmark(
         output.WriteLine($"Service warm-up: each mix first runs {serviceWarmUp.TotalSeconds:F0} s at {WarmUpClients} clients, not measured (its answers are checked): on two cores "
             + "the JIT (tiered compilation with dynamic PGO) takes tens of seconds of load to settle, and a service runs for days.");
         List<HttpLevelResult> commands = [], reads = [], warmUps = [];
+        ServicePauses? pauses = null;
         using (var service = await ServiceProcess.StartAsync(serviceConnection, new Dictionary<string, string>
         {
             ["RateLimiting__WriteBurst"] = Unlimited,
@@ -50,6 +51,7 @@ internal sealed class HttpLoadBenchmark(
         }))
         using (var http = new LoadClient(service.Http.BaseAddress!, _concurrencies.Max()))
         {
+            pauses = ServicePauses.Watch(service.ProcessId);
             var officers = Tokens(service.Tokens, "bench-officer", [Roles.Officer], [CommandMix.Siren]);
             var readers = Tokens(service.Tokens, "bench-reader", [Roles.Auditor, Roles.Dashboard], []);
             var pool = await PartnershipPool.SeedAsync(http, officers[0], PoolPartnerships);
@@ -64,6 +66,9 @@ internal sealed class HttpLoadBenchmark(
             {
                 await RunLevelsAsync(service, http, new ReadMix(pool), readers, reads, warmUps, "reads");
             }
+
+            // Stopped while the service runs: stopping the session flushes every event of the levels first.
+            pauses?.Dispose();
         }
 
         var store = new AppendBenchmark(dataSource, duration);
@@ -76,6 +81,7 @@ internal sealed class HttpLoadBenchmark(
         }
 
         HttpLoadReport.Print(output, commands, reads, appends);
+        HttpLoadReport.PrintPauses(output, pauses, [.. commands.Select(l => ("commands", l)), .. reads.Select(l => ("reads", l))]);
         return HttpLoadReport.PrintFailures(output,
             [.. warmUps.Select(l => ("warm-up", l)), .. commands.Select(l => ("commands", l)), .. reads.Select(l => ("reads", l))]);
     }

@@ -51,6 +51,29 @@ internal static class HttpLoadReport
         }
     }
 
+    /// <summary>
+    /// Prints what the service's garbage-collector pauses did to each level: every request in flight during a pause
+    /// waits for all of it, so the p99 of the requests no pause reached says how much of the tail is the collector's.
+    /// </summary>
+    public static void PrintPauses(TextWriter output, ServicePauses? pauses, IReadOnlyList<(string Mix, HttpLevelResult Level)> levels)
+    {
+        if (pauses is null)
+        {
+            return;
+        }
+
+        output.WriteLine();
+        output.WriteLine("The service's garbage-collector pauses during each level (its runtime's GC events, over the event pipe):");
+        output.WriteLine("| mix | clients | pauses (gen 1 or 2) | time paused | median gen-0 pause ms | longest ms | requests in flight during one | p99 ms | p99 ms of the others |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (mix, level) in levels)
+        {
+            var share = pauses.Over(level.Load.Latency.Spans);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {mix} | {level.Clients} | {share.Pauses} ({share.OlderGenerations}) | {share.PausedShare:P1} | "
+                + $"{share.MedianGen0Milliseconds:F1} | {share.LongestMilliseconds:F1} | {share.RequestsPausedShare:P1} | {share.P99:F2} | {share.P99Unpaused:F2} |"));
+        }
+    }
+
     /// <summary>Prints every level's failed answers; true when there were none (the figures are valid).</summary>
     public static bool PrintFailures(TextWriter output, IReadOnlyList<(string Mix, HttpLevelResult Level)> levels)
     {
