@@ -106,11 +106,16 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store, Strea
                 return kept.Periods;
             }
 
-            KnownRow[] periods = [.. convention.Periods.Select(period => new KnownRow("convention_periods", convention.ConventionId, period.From,
-                [convention.ConventionId, partnershipId, DayRanges.Through(period.From, period.To)]))];
+            var periods = RowsOf(convention);
             _periods[convention.ConventionId] = (convention, periods);
             return periods;
         }
+
+        // Apart from PeriodsOf: a lambda there capturing the convention made every call allocate its closure, the
+        // unchanged conventions' too (1.5% of what the service allocated under commands).
+        private KnownRow[] RowsOf(Convention convention) =>
+            [.. convention.Periods.Select(period => new KnownRow("convention_periods", convention.ConventionId, period.From,
+                [convention.ConventionId, partnershipId, DayRanges.Through(period.From, period.To)]))];
     }
 
     /// <summary>The partnership's list row but its validity, once registered.</summary>
