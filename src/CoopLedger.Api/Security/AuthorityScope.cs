@@ -14,11 +14,15 @@ public static class AuthorityScope
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(partnership);
-        var sirens = caller.FindAll(Claims.Siren).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
-        if (!partnership.FrenchAuthoritySirens.Any(sirens.Contains))
+        foreach (var siren in caller.FindAll(Claims.Siren))
         {
-            throw new OutOfScopeException(partnership.Registration?.PartnershipId);
+            if (partnership.HasFrenchAuthority(siren.Value))
+            {
+                return;
+            }
         }
+
+        throw new OutOfScopeException(partnership.Registration?.PartnershipId);
     }
 }
 

@@ -62,8 +62,32 @@ public sealed record PartnershipState
     /// The SIRENs of the French authorities taking part now: those registered, and those that joined and have not left.
     /// </summary>
     public IEnumerable<string> FrenchAuthoritySirens =>
-        (Registration?.FrenchAuthorities.Select(a => a.Siren) ?? [])
-        .Concat(Partners.Values.Where(p => p is { Kind: PartnerKind.FrenchAuthority, Left: false, Siren: not null }).Select(p => p.Siren!));
+        (Registration?.FrenchAuthorities.Select(a => a.Siren) ?? []).Concat(Partners.Values.Where(TakesPartAsFrenchAuthority).Select(p => p.Siren!));
+
+    /// <summary>Whether the French authority with this SIREN takes part now (one of <see cref="FrenchAuthoritySirens"/>).</summary>
+    /// <remarks>Without LINQ: every command asks it of its partnership, to check the caller's scope.</remarks>
+    public bool HasFrenchAuthority(string siren)
+    {
+        foreach (var authority in Registration?.FrenchAuthorities ?? [])
+        {
+            if (authority.Siren == siren)
+            {
+                return true;
+            }
+        }
+
+        foreach (var partner in Partners.Values)
+        {
+            if (TakesPartAsFrenchAuthority(partner) && partner.Siren == siren)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool TakesPartAsFrenchAuthority(Partner partner) => partner is { Kind: PartnerKind.FrenchAuthority, Left: false, Siren: not null };
 
     /// <summary>The status on a date: Active and Lapsed follow the conventions' validity, the others follow events.</summary>
     public PartnershipStatus StatusOn(DateOnly date) => this switch

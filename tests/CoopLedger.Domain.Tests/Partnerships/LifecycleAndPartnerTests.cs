@@ -67,6 +67,23 @@ public sealed class LifecycleAndPartnerTests
     }
 
     [Fact]
+    public void The_French_authorities_taking_part_are_the_registered_ones_and_those_that_joined_and_have_not_left()
+    {
+        var (loire, lyon) = (Guid.NewGuid(), Guid.NewGuid());
+        var state = Scenario.Given([.. Monastir2016(),
+            new PartnerJoined(loire, "Département de la Loire", PartnerKind.FrenchAuthority, "FR", "224200014"),
+            new PartnerJoined(lyon, "Lyon", PartnerKind.FrenchAuthority, "FR", "216901231"), new PartnerLeft(lyon),
+            new PartnerJoined(VoixDeLEnfant, "La Voix de l'Enfant", PartnerKind.AssociatedActor, "FR", "775684897")]).State;
+
+        Assert.Equal(["214202186", "224200014"], state.FrenchAuthoritySirens.Order(StringComparer.Ordinal));
+        Assert.True(state.HasFrenchAuthority("214202186"));
+        Assert.True(state.HasFrenchAuthority("224200014"));
+        Assert.False(state.HasFrenchAuthority("216901231")); // left
+        Assert.False(state.HasFrenchAuthority("775684897")); // an associated actor, not an authority
+        Assert.False(state.HasFrenchAuthority("000000000"));
+    }
+
+    [Fact]
     public void A_French_authority_joins_only_with_a_valid_SIREN() =>
         Assert.Equal("invalid-siren", Scenario.Given(Monastir2016())
             .ThenRefused(s => new JoinPartner(Guid.NewGuid(), "Loire", PartnerKind.FrenchAuthority, "FR", "123").Decide(s)));
