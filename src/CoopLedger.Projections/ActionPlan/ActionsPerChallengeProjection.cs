@@ -115,6 +115,6 @@ public sealed class ActionsPerChallengeProjection(PostgresEventStore store, Stre
         }
     }
 
-    /// <summary>An action's row but the partnership and validity.</summary>
-    private sealed record ActionRow(Guid ActionId, Guid ChallengeId, string ChallengeTitle, int ChallengeOrder, ActionStatus Status);
+    /// <summary>An action's row but the partnership and validity (a value: the timeline keeps one per open stretch).</summary>
+    private readonly record struct ActionRow(Guid ActionId, Guid ChallengeId, string ChallengeTitle, int ChallengeOrder, ActionStatus Status);
 }

@@ -72,5 +72,9 @@ public sealed class FundingPerYearProjection(PostgresEventStore store, StreamCac
     }
 
     /// <summary>A funding line's row but the partnership and the time columns (the line itself is compared by value).</summary>
-    private sealed record LineRow(FundingLine Line, string Title, string Country);
+    /// <remarks>
+    /// A value, not an object: a live replay asks for every line's row after each append, and the timeline keeps the
+    /// rows of its open stretches; as objects they were garbage at every append and kept objects between.
+    /// </remarks>
+    private readonly record struct LineRow(FundingLine Line, string Title, string Country);
 }

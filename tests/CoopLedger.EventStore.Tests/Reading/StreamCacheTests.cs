@@ -116,6 +116,26 @@ public sealed class StreamCacheTests(TestDatabase database) : StoreTestBase(data
     }
 
     [Fact]
+    public async Task One_stream_s_offer_adds_the_versions_that_follow_the_cached_ones_and_none_across_a_gap()
+    {
+        var cache = new StreamCache(Store);
+        var stream = Guid.NewGuid();
+        await AppendAsync(stream, ExpectedVersion.NoStream, TestEvents.Notes("a"));
+        await cache.ReadAsync(stream, Cancel);
+        await AppendAsync(stream, ExpectedVersion.Exactly(1), TestEvents.Notes("b", "c", "d", "e"));
+        var all = await Store.ReadStreamAsync(stream, null, Cancel);
+
+        cache.Offer([all[3], all[4]]); // Versions 4 and 5: version 2 is missing between.
+        Assert.Equal([1L], cache.Cached(stream)!.Select(e => e.Version));
+
+        cache.Offer([all[0], all[1], all[2]]); // Version 1 again, then 2 and 3.
+        Assert.Equal([1L, 2L, 3L], cache.Cached(stream)!.Select(e => e.Version));
+
+        cache.Offer([all[2], all[3], all[4]]);
+        Assert.Equal(all.Select(e => e.EventId), cache.Cached(stream)!.Select(e => e.EventId));
+    }
+
+    [Fact]
     public async Task Concurrent_reads_sharing_queries_each_equal_a_fresh_read_whatever_each_had_cached()
     {
         var cache = new StreamCache(Store);
