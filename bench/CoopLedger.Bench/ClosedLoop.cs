@@ -26,7 +26,7 @@ internal static class ClosedLoop
     /// <param name="client">Creates client number <c>i</c>'s step (with whatever state that client keeps), on its own task.</param>
     public static async Task<ClosedLoopResult> RunAsync(int clients, TimeSpan warmUp, TimeSpan duration, Func<int, LoopStep> client)
     {
-        var latency = new LatencyRecorder();
+        var latency = new LatencyRecorder(keepSpans: true);
         var operations = 0L;
         var end = warmUp + duration;
         var clock = Stopwatch.StartNew();

@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace CoopLedger.Bench;
 
 /// <summary>Collects operation latencies from concurrent workers and summarizes them.</summary>
-internal sealed class LatencyRecorder
+/// <param name="keepSpans">Whether to keep when each operation started and ended, besides how long it took.</param>
+internal sealed class LatencyRecorder(bool keepSpans = false)
 {
     private readonly List<double> _milliseconds = [];
     private readonly List<(long Started, long Ended)> _spans = [];
@@ -15,11 +16,17 @@ internal sealed class LatencyRecorder
         lock (_milliseconds)
         {
             _milliseconds.Add(elapsed);
-            _spans.Add((startedTimestamp, ended));
+            if (keepSpans)
+            {
+                _spans.Add((startedTimestamp, ended));
+            }
         }
     }
 
-    /// <summary>When each operation started and ended (<see cref="Stopwatch"/> timestamps), to set beside what the server did meanwhile.</summary>
+    /// <summary>
+    /// When each operation started and ended (<see cref="Stopwatch"/> timestamps), to set beside what the server did
+    /// meanwhile; empty unless kept.
+    /// </summary>
     public IReadOnlyList<(long Started, long Ended)> Spans
     {
         get

@@ -52,8 +52,8 @@ internal static class HttpLoadReport
     }
 
     /// <summary>
-    /// Prints what the service's garbage-collector pauses did to each level: every request in flight during a pause
-    /// waits for all of it, so the p99 of the requests no pause reached says how much of the tail is the collector's.
+    /// Prints what the service's garbage-collector pauses did to each level: a request in flight during a pause waits for
+    /// it, so the p99 of the requests no pause reached bounds how much of the tail is the collector's.
     /// </summary>
     public static void PrintPauses(TextWriter output, ServicePauses? pauses, IReadOnlyList<(string Mix, HttpLevelResult Level)> levels)
     {
@@ -64,7 +64,7 @@ internal static class HttpLoadReport
 
         output.WriteLine();
         output.WriteLine("The service's garbage-collector pauses during each level (its runtime's GC events, over the event pipe):");
-        output.WriteLine("| mix | clients | pauses (gen 1 or 2) | time paused | median gen-0 pause ms | longest ms | requests in flight during one | p99 ms | p99 ms of the others |");
+        output.WriteLine("| mix | clients | pauses (of gen 1 or 2) | time paused | median gen-0 pause ms | longest ms | requests in flight during one | p99 ms | p99 ms of the others |");
         output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (mix, level) in levels)
         {

@@ -3,19 +3,24 @@ using System.Diagnostics.Tracing;
 using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Parsers;
+using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 
 namespace CoopLedger.Bench.Http;
 
-/// <summary>One stop of the service's threads for a garbage collection, from suspension to restart (UTC).</summary>
-internal readonly record struct ServicePause(DateTime Started, DateTime Ended, int Generation)
+/// <summary>
+/// One stop of the service's threads for a garbage collection, from suspension to restart (<see cref="Stopwatch"/>
+/// timestamps); the generation collected, or -1 when the stop collected none (a background collection's last stop).
+/// </summary>
+internal readonly record struct ServicePause(long Started, long Ended, int Generation)
 {
-    public double Milliseconds => (Ended - Started).TotalMilliseconds;
+    public double Milliseconds => Stopwatch.GetElapsedTime(Started, Ended).TotalMilliseconds;
 }
 
 /// <summary>
 /// The service's garbage-collector pauses, read from its runtime's event pipe (the runtime's own GC events, as
-/// <c>dotnet-trace</c> collects them): every request in flight waits for a pause, so the benchmark can say how much of a
-/// level's p99 they make. Requests are set beside the pauses by wall clock: both processes read the same clock.
+/// <c>dotnet-trace</c> collects them): a request in flight during a pause waits for it, so the benchmark can say how much
+/// of a level's p99 they may make. Requests are set beside the pauses by the monotonic clock both processes read (the
+/// trace's QPC ticks): the trace's wall-clock times are anchored to the millisecond only.
 /// </summary>
 internal sealed class ServicePauses : IDisposable
 {
@@ -23,15 +28,21 @@ internal sealed class ServicePauses : IDisposable
     private readonly EventPipeEventSource _events;
     private readonly Task _reading;
     private readonly List<ServicePause> _pauses = [];
-    private readonly (DateTime Utc, long Timestamp) _anchor = (DateTime.UtcNow, Stopwatch.GetTimestamp());
-    private DateTime? _suspended;
-    private int _generation;
+    private long? _suspended;
+    private int _generation = -1;
 
     private ServicePauses(EventPipeSession session)
     {
         _session = session;
         _events = new EventPipeEventSource(session.EventStream);
-        _events.Clr.GCSuspendEEStart += e => _suspended = e.TimeStamp.ToUniversalTime();
+        _events.Clr.GCSuspendEEStart += e =>
+        {
+            // The runtime stops its threads for other reasons too (tiered compilation's call counting, ...): not the collector's.
+            if (e.Reason is GCSuspendEEReason.SuspendForGC or GCSuspendEEReason.SuspendForGCPrep)
+            {
+                _suspended = Timestamp(e);
+            }
+        };
         _events.Clr.GCStart += e => _generation = e.Depth;
         _events.Clr.GCRestartEEStop += e =>
         {
@@ -39,25 +50,13 @@ internal sealed class ServicePauses : IDisposable
             {
                 lock (_pauses)
                 {
-                    _pauses.Add(new ServicePause(started, e.TimeStamp.ToUniversalTime(), _generation));
+                    _pauses.Add(new ServicePause(started, Timestamp(e), _generation));
                 }
             }
 
-            (_suspended, _generation) = (null, 0);
+            (_suspended, _generation) = (null, -1);
         };
         _reading = Task.Run(Read);
-    }
-
-    private void Read()
-    {
-        try
-        {
-            _events.Process();
-        }
-        catch (Exception error) when (error is FormatException or EndOfStreamException or IOException)
-        {
-            // The service exited before the session was stopped: the pauses read until then stay.
-        }
     }
 
     /// <summary>Starts watching the process; null (and why, on the error output) when its runtime cannot be reached.</summary>
@@ -81,10 +80,10 @@ internal sealed class ServicePauses : IDisposable
         ArgumentNullException.ThrowIfNull(requests);
         if (requests.Count == 0)
         {
-            return new PauseShare(0, 0, 0, 0, 0, 0, 0, 0);
+            return new PauseShare(0, 0, 0, 0, 0, double.NaN, double.NaN, double.NaN);
         }
 
-        var (from, until) = (Utc(requests.Min(r => r.Started)), Utc(requests.Max(r => r.Ended)));
+        var (from, until) = (requests.Min(r => r.Started), requests.Max(r => r.Ended));
         ServicePause[] pauses;
         lock (_pauses)
         {
@@ -97,16 +96,16 @@ internal sealed class ServicePauses : IDisposable
         {
             var milliseconds = Stopwatch.GetElapsedTime(started, ended).TotalMilliseconds;
             latencies.Add(milliseconds);
-            if (!Overlaps(pauses, Utc(started), Utc(ended)))
+            if (!Overlaps(pauses, started, ended))
             {
                 untouched.Add(milliseconds);
             }
         }
 
-        var paused = pauses.Sum(p => p.Milliseconds);
-        return new PauseShare(pauses.Length, pauses.Count(p => p.Generation > 0), paused / (until - from).TotalMilliseconds,
+        return new PauseShare(pauses.Length, pauses.Count(p => p.Generation > 0), pauses.Sum(p => p.Milliseconds) / Stopwatch.GetElapsedTime(from, until).TotalMilliseconds,
             pauses.Length == 0 ? 0 : pauses.Max(p => p.Milliseconds), 1 - ((double)untouched.Count / requests.Count),
-            LatencyRecorder.Percentile(latencies, 0.99), LatencyRecorder.Percentile(untouched, 0.99), pauses.Length == 0 ? 0 : LatencyRecorder.Percentile([.. pauses.Where(p => p.Generation == 0).Select(p => p.Milliseconds)], 0.5));
+            LatencyRecorder.Percentile(latencies, 0.99), LatencyRecorder.Percentile(untouched, 0.99),
+            LatencyRecorder.Percentile([.. pauses.Where(p => p.Generation == 0).Select(p => p.Milliseconds)], 0.5));
     }
 
     /// <summary>Stops the session; the pauses read so far stay.</summary>
@@ -126,9 +125,27 @@ internal sealed class ServicePauses : IDisposable
         _session.Dispose();
     }
 
-    private DateTime Utc(long timestamp) => _anchor.Utc + Stopwatch.GetElapsedTime(_anchor.Timestamp, timestamp);
+    private void Read()
+    {
+        try
+        {
+            _events.Process();
+        }
+        catch (Exception error) when (error is FormatException or EndOfStreamException or IOException or InvalidOperationException)
+        {
+            // The service exited before the session was stopped: the pauses read until then stay.
+        }
+    }
 
-    private static bool Overlaps(ServicePause[] pauses, DateTime started, DateTime ended)
+    /// <summary>
+    /// An event's time as a <see cref="Stopwatch"/> timestamp: the runtime stamps its events with the clock that
+    /// <see cref="Stopwatch"/> reads (QueryPerformanceCounter; CLOCK_MONOTONIC in nanoseconds on Linux), in every process.
+    /// </summary>
+#pragma warning disable CS0618 // TimeStampQPC is discouraged for its units varying by platform: they are Stopwatch's here.
+    private static long Timestamp(TraceEvent e) => e.TimeStampQPC;
+#pragma warning restore CS0618
+
+    private static bool Overlaps(ServicePause[] pauses, long started, long ended)
     {
         // The first pause ending after the request started (pauses never overlap one another).
         var (low, high) = (0, pauses.Length);
@@ -143,9 +160,10 @@ internal sealed class ServicePauses : IDisposable
 }
 
 /// <summary>
-/// A level's pauses: how many (and how many collected more than generation 0), the share of the level's time they
-/// stopped the service, the longest, the median generation-0 one; the share of requests in flight during one; the p99
-/// of every request and of those no pause reached.
+/// A level's pauses: how many (and how many collected generation 1 or 2), the share of the level's time they stopped
+/// the service, the longest, the median generation-0 one; the share of requests in flight during one; the p99 of every
+/// request and of those no pause reached (longer requests meet pauses more often whatever made them long, so the
+/// difference is an upper bound on what the pauses add to the p99).
 /// </summary>
 internal sealed record PauseShare(
     int Pauses, int OlderGenerations, double PausedShare, double LongestMilliseconds, double RequestsPausedShare, double P99, double P99Unpaused,

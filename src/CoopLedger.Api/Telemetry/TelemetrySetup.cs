@@ -13,7 +13,8 @@ namespace CoopLedger.Api.Telemetry;
 /// <remarks>
 /// Without an endpoint the SDK is not started at all: its tracer would record every request's spans (ASP.NET Core's,
 /// one per Npgsql command, the store's) only to drop them, about a twentieth of what the service allocated under
-/// commands (docs/BENCHMARKS.md). The sources still emit to any other listener (<c>dotnet-trace</c>, a test's own).
+/// commands (docs/BENCHMARKS.md). The sources still emit to any other listener (<c>dotnet-trace</c>, a test's own), and
+/// requests still get trace ids (<see cref="RequestTraceIds"/>).
 /// </remarks>
 public static class TelemetrySetup
 {
@@ -29,6 +30,7 @@ public static class TelemetrySetup
     {
         if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
+            builder.Services.AddHostedService<RequestTraceIds>();
             return builder;
         }
 

@@ -9,7 +9,11 @@ namespace CoopLedger.Resilience.Tests.Harness;
 /// One database and the service processes running on it, sharing a signing key so that the harness can sign its
 /// clients' tokens. Commands are not rate-limited here: the load is the point.
 /// </summary>
-internal sealed class Deployment(string? connectionString, string? embeddedDataDirectory = null) : IDisposable
+/// <param name="connectionString">The database; null for the service's embedded cluster.</param>
+/// <param name="embeddedDataDirectory">Where the embedded cluster keeps its data.</param>
+/// <param name="settings">Further settings of every instance (<c>Section__Key</c>), over the harness's own.</param>
+internal sealed class Deployment(string? connectionString, string? embeddedDataDirectory = null, IReadOnlyDictionary<string, string?>? settings = null)
+    : IDisposable
 {
     // The key the instances check tokens with, and the issuer that signs the clients' tokens with it.
     private readonly (string Key, TokenIssuer Issuer) _signing = NewSigning();
@@ -30,7 +34,7 @@ internal sealed class Deployment(string? connectionString, string? embeddedDataD
     /// <summary>Starts an instance without waiting for it (it is stopped with the deployment).</summary>
     public ServiceProcess Launch(string name, int port = 0)
     {
-        var instance = ServiceProcess.Launch(new Dictionary<string, string?>
+        var environment = new Dictionary<string, string?>
         {
             ["ConnectionStrings__CoopLedger"] = connectionString is null ? null : new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = name }.ConnectionString,
             ["EmbeddedPostgres__DataDirectory"] = embeddedDataDirectory,
@@ -38,7 +42,13 @@ internal sealed class Deployment(string? connectionString, string? embeddedDataD
             ["RateLimiting__WriteBurst"] = "1000000",
             ["RateLimiting__WritesPerSecond"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
-        }, port);
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
+        var instance = ServiceProcess.Launch(environment, port);
         _instances.Add(instance);
         return instance;
     }
