@@ -61,33 +61,27 @@ public sealed record PartnershipState
     /// <summary>
     /// The SIRENs of the French authorities taking part now: those registered, and those that joined and have not left.
     /// </summary>
-    public IEnumerable<string> FrenchAuthoritySirens =>
-        (Registration?.FrenchAuthorities.Select(a => a.Siren) ?? []).Concat(Partners.Values.Where(TakesPartAsFrenchAuthority).Select(p => p.Siren!));
-
-    /// <summary>Whether the French authority with this SIREN takes part now (one of <see cref="FrenchAuthoritySirens"/>).</summary>
-    /// <remarks>Without LINQ: every command asks it of its partnership, to check the caller's scope.</remarks>
-    public bool HasFrenchAuthority(string siren)
+    public IEnumerable<string> FrenchAuthoritySirens
     {
-        foreach (var authority in Registration?.FrenchAuthorities ?? [])
+        get
         {
-            if (authority.Siren == siren)
+            foreach (var authority in Registration?.FrenchAuthorities ?? [])
             {
-                return true;
+                yield return authority.Siren;
+            }
+
+            foreach (var partner in Partners.Values)
+            {
+                if (partner is { Kind: PartnerKind.FrenchAuthority, Left: false, Siren: { } siren })
+                {
+                    yield return siren;
+                }
             }
         }
-
-        foreach (var partner in Partners.Values)
-        {
-            if (TakesPartAsFrenchAuthority(partner) && partner.Siren == siren)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
-    private static bool TakesPartAsFrenchAuthority(Partner partner) => partner is { Kind: PartnerKind.FrenchAuthority, Left: false, Siren: not null };
+    /// <summary>Whether the French authority with this SIREN takes part now (one of <see cref="FrenchAuthoritySirens"/>).</summary>
+    public bool HasFrenchAuthority(string siren) => FrenchAuthoritySirens.Contains(siren, StringComparer.Ordinal);
 
     /// <summary>The status on a date: Active and Lapsed follow the conventions' validity, the others follow events.</summary>
     public PartnershipStatus StatusOn(DateOnly date) => this switch

@@ -50,31 +50,22 @@ public sealed class ActionsPerChallengeProjection(PostgresEventStore store, Stre
             [action.ActionId, partnershipId, action.ChallengeId, action.ChallengeTitle, action.ChallengeOrder, action.Status.ToString(), validity]));
 
     /// <summary>
-    /// The actions' rows of a state. A timeline asks after every append (live) and on every day something changed: an
-    /// action, its challenge and the challenge's place all the same objects as last time give the same row, and the
-    /// places follow the plan's order as it grows, so that an append costs lookups, not a new row per action.
+    /// The actions' rows of a state. A timeline asks after every append (live) and on every day something changed: the
+    /// rows are values, built afresh at no cost to the heap, and the challenges' places follow the plan's order as it
+    /// grows instead of being worked out again.
     /// </summary>
     private sealed class Actions
     {
         private ImmutableList<Guid> _planOrder = [];
         private readonly Dictionary<Guid, int> _order = [];
-        private readonly Dictionary<Guid, (PlanAction Action, Challenge? Challenge, int Order, ActionRow Row)> _rows = [];
 
         public IEnumerable<(Guid Key, ActionRow Row)> Of(PartnershipState state)
         {
             FollowOrder(state.PlanOrder);
             foreach (var action in state.Actions.Values)
             {
-                var challenge = state.Challenges.GetValueOrDefault(action.ChallengeId);
-                var order = _order.GetValueOrDefault(action.ChallengeId);
-                if (!_rows.TryGetValue(action.ActionId, out var kept) || !ReferenceEquals(kept.Action, action) || !ReferenceEquals(kept.Challenge, challenge)
-                    || kept.Order != order)
-                {
-                    kept = (action, challenge, order, new ActionRow(action.ActionId, action.ChallengeId, challenge?.Title ?? "", order, action.Status));
-                    _rows[action.ActionId] = kept;
-                }
-
-                yield return (action.ActionId, kept.Row);
+                yield return (action.ActionId, new ActionRow(action.ActionId, action.ChallengeId,
+                    state.Challenges.GetValueOrDefault(action.ChallengeId)?.Title ?? "", _order.GetValueOrDefault(action.ChallengeId), action.Status));
             }
         }
 
