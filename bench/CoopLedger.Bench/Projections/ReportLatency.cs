@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CoopLedger.Bench.Http;
 
 namespace CoopLedger.Bench.Projections;
 
@@ -25,12 +27,22 @@ internal sealed class ReportLatency(string connectionString)
         "/api/partnerships?status=Active&asOf=2015-01-01&limit=100",
     ];
 
-    /// <summary>Times every route twice: each request running its query (answers not kept), then as the service runs by default.</summary>
+    /// <summary>
+    /// Times every route three times: each request running its query (answers not kept), as the service runs by default,
+    /// and by default while an officer writes (<see cref="OfficerWrites"/>), so that answers are kept only between moves.
+    /// </summary>
     public async Task RunAsync(TextWriter output)
     {
-        foreach (var (keep, title) in new[] { (false, "each request runs its query (Reports__KeepAnswers=false)"), (true, "answers kept while the projection has not moved (the default)") })
+        foreach (var (keep, writing, title) in new[]
+        {
+            (false, false, "each request runs its query (Reports__KeepAnswers=false)"),
+            (true, false, "answers kept while the projection has not moved (the default)"),
+            (true, true, $"the default, while an officer writes {OfficerWrites.PerSecond} commands/s"),
+        })
         {
             using var service = await ServiceProcess.StartAsync(connectionString, new Dictionary<string, string> { ["Reports__KeepAnswers"] = keep ? "true" : "false" });
+            using var http = new LoadClient(service.Http.BaseAddress!, 1);
+            await using var officer = writing ? await OfficerWrites.StartAsync(service, http) : null;
             var some = (await service.Http.GetFromJsonAsync<JsonElement>("/api/partnerships?limit=1")).GetProperty("partnerships")[0].GetProperty("id").GetString()!;
             output.WriteLine($"Report routes over HTTP (the service in its own process), {Requests} requests each (at most {PerRoute.TotalSeconds:F0} s), one at a time; {title}:");
             output.WriteLine("| route | p50 ms | p99 ms | requests | answer bytes |");
@@ -39,6 +51,13 @@ internal sealed class ReportLatency(string connectionString)
             {
                 var (latency, bytes) = await service.TimeAsync(route, Requests, PerRoute);
                 output.WriteLine(ServiceProcess.Row(route, latency, bytes));
+            }
+
+            if (officer is not null)
+            {
+                var (written, refused, elapsed) = await officer.StopAsync();
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Officer: {written:N0} commands answered 2xx, {refused:N0} otherwise, over {elapsed.TotalSeconds:F0} s ({written / elapsed.TotalSeconds:F1}/s)."));
             }
 
             output.WriteLine();

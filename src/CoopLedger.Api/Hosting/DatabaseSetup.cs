@@ -41,6 +41,7 @@ public static class DatabaseSetup
             .Build());
         Reports.ReportDataSource.AddReportDataSource(services);
         services.AddSingleton<Projections.AnswerCache>();
+        services.AddSingleton<Projections.PartnershipParts>();
         services.AddSingleton(provider => new SchemaMigrator(
             provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<IEnumerable<Migration>>()));
         services.AddHostedService<MigrationService>();

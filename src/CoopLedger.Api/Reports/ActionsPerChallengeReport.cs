@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CoopLedger.Projections.ActionPlan;
 using CoopLedger.Api.Projections;
 using CoopLedger.Api.Security;
@@ -20,7 +21,7 @@ public static class ActionsPerChallengeReport
     public static WebApplication MapActionsPerChallenge(this WebApplication app)
     {
         app.MapGet("/api/reports/actions-per-challenge", async (Guid? partnershipId, DateOnly? asOf, DateTimeOffset? knownAt, int? limit, Guid? cursor, ReportDataSource dataSource, TimeProvider clock,
-            HttpContext http) =>
+            PartnershipParts parts, HttpContext http) =>
         {
             var errors = new Dictionary<string, string[]>();
             if (ReportTime.From(asOf, knownAt, clock, errors) is not { } time)
@@ -33,42 +34,17 @@ public static class ActionsPerChallengeReport
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"From 1 to {MaxLimit} partnerships."] });
             }
 
-            // The page: whole partnerships in id order after the cursor. Without a limit every partnership is answered, and
-            // the rows are filtered directly: finding the distinct partnerships first read the table twice for nothing.
-            const string idAndCursor = "($1::uuid IS NULL OR partnership_id = $1) AND ($3::uuid IS NULL OR partnership_id > $3)";
-            var page = limit is null
-                ? idAndCursor
-                : $"""
-                    partnership_id IN (
-                        SELECT DISTINCT partnership_id FROM actions_per_challenge.plan_actions p
-                        WHERE {ReportTime.Matches("p", 2, 5)} AND {idAndCursor}
-                        ORDER BY partnership_id LIMIT $4)
-                    """;
-            await using var command = dataSource.CreateCommand($"""
-                SELECT partnership_id, challenge_id, challenge_title,
-                       count(*) FILTER (WHERE status = 'Planned'), count(*) FILTER (WHERE status = 'InProgress'),
-                       count(*) FILTER (WHERE status = 'Completed'), count(*) FILTER (WHERE status = 'Postponed'),
-                       count(*) FILTER (WHERE status = 'Abandoned'), count(*) FILTER (WHERE status <> 'Abandoned')
-                FROM actions_per_challenge.plan_actions a
-                WHERE {ReportTime.Matches("a", 2, 5)} AND {page}
-                GROUP BY partnership_id, challenge_id, challenge_title, challenge_order
-                ORDER BY partnership_id, challenge_order
-                """);
-            command.Parameters.Add(new() { Value = (object?)partnershipId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
-            command.Parameters.Add(new() { Value = time.AsOf });
-            command.Parameters.Add(new() { Value = (object?)cursor ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
-            // One more partnership than asked, to know whether another page follows. Unused without a limit: its type is
-            // declared here, so PostgreSQL need not infer it from the text.
-            command.Parameters.Add(new() { Value = limit is null ? DBNull.Value : limit + 1, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
-            command.Parameters.Add(new() { Value = time.KnownAt });
-            var rows = new List<ActionsPerChallengeRow>();
-            await using (var reader = await command.ExecuteReaderAsync(http.RequestAborted))
+            if (partnershipId is null && limit is null && cursor is null && parts.Serves(ActionsPerChallengeProjection.ProjectionName))
             {
-                while (await reader.ReadAsync(http.RequestAborted))
-                {
-                    rows.Add(new ActionsPerChallengeRow(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), (int)reader.GetInt64(3),
-                        (int)reader.GetInt64(4), (int)reader.GetInt64(5), (int)reader.GetInt64(6), (int)reader.GetInt64(7), (int)reader.GetInt64(8)));
-                }
+                return await parts.AnswerAsync(ActionsPerChallengeProjection.ProjectionName, http.Request, new ActionsPerChallengeView([]),
+                    (ActionsPerChallengeRow r) => r.PartnershipId, (ids, cancellationToken) => RowsAsync(dataSource, time, null, ids, null, null, cancellationToken),
+                    http.RequestAborted);
+            }
+
+            var rows = new List<ActionsPerChallengeRow>();
+            await foreach (var row in RowsAsync(dataSource, time, partnershipId, null, limit, cursor, http.RequestAborted))
+            {
+                rows.Add(row);
             }
 
             var partnerships = rows.Select(r => r.PartnershipId).Distinct().ToList();
@@ -92,5 +68,53 @@ public static class ActionsPerChallengeReport
             + "`limit` (partnerships per page, 1 to 1000) and `cursor` (the `nextCursor` of the previous page).")
         .ForReportReaders();
         return app;
+    }
+
+    /// <summary>
+    /// The rows of one partnership, of some (<paramref name="partnerships"/>) or of every one, in partnership order; with
+    /// <paramref name="limit"/>, of that many partnerships plus one after <paramref name="cursor"/>.
+    /// </summary>
+    private static async IAsyncEnumerable<ActionsPerChallengeRow> RowsAsync(ReportDataSource dataSource, ReportTime time, Guid? partnershipId,
+        Guid[]? partnerships, int? limit, Guid? cursor, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // The page: whole partnerships in id order after the cursor. Without a limit every partnership is answered, and
+        // the rows are filtered directly: finding the distinct partnerships first read the table twice for nothing.
+        const string idAndCursor = "($1::uuid IS NULL OR partnership_id = $1) AND ($3::uuid IS NULL OR partnership_id > $3) "
+            + "AND ($6::uuid[] IS NULL OR partnership_id = ANY ($6))";
+        var page = limit is null
+            ? idAndCursor
+            : $"""
+                partnership_id IN (
+                    SELECT DISTINCT partnership_id FROM actions_per_challenge.plan_actions p
+                    WHERE {ReportTime.Matches("p", 2, 5)} AND {idAndCursor}
+                    ORDER BY partnership_id LIMIT $4)
+                """;
+        await using var command = dataSource.CreateCommand($"""
+            SELECT partnership_id, challenge_id, challenge_title,
+                   count(*) FILTER (WHERE status = 'Planned'), count(*) FILTER (WHERE status = 'InProgress'),
+                   count(*) FILTER (WHERE status = 'Completed'), count(*) FILTER (WHERE status = 'Postponed'),
+                   count(*) FILTER (WHERE status = 'Abandoned'), count(*) FILTER (WHERE status <> 'Abandoned')
+            FROM actions_per_challenge.plan_actions a
+            WHERE {ReportTime.Matches("a", 2, 5)} AND {page}
+            GROUP BY partnership_id, challenge_id, challenge_title, challenge_order
+            ORDER BY partnership_id, challenge_order
+            """);
+        command.Parameters.Add(new() { Value = (object?)partnershipId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        command.Parameters.Add(new() { Value = time.AsOf });
+        command.Parameters.Add(new() { Value = (object?)cursor ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        // One more partnership than asked, to know whether another page follows. Unused without a limit: its type is
+        // declared here, so PostgreSQL need not infer it from the text.
+        command.Parameters.Add(new() { Value = limit is null ? DBNull.Value : limit + 1, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        command.Parameters.Add(new() { Value = time.KnownAt });
+        command.Parameters.Add(new()
+        {
+            Value = (object?)partnerships ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid,
+        });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new ActionsPerChallengeRow(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), (int)reader.GetInt64(3),
+                (int)reader.GetInt64(4), (int)reader.GetInt64(5), (int)reader.GetInt64(6), (int)reader.GetInt64(7), (int)reader.GetInt64(8));
+        }
     }
 }

@@ -47,6 +47,18 @@ internal sealed class ApiClient(HttpClient http)
         }
     }
 
+    /// <summary>Waits until no rebuild is pending any more.</summary>
+    public async Task RebuiltAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await GetAsync("/api/projections")).GetProperty("projections").EnumerateArray()
+            .Any(p => p.GetProperty("rebuildRequestedAt").ValueKind != JsonValueKind.Null))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the rebuilds did not finish");
+            await Task.Delay(100, Cancel);
+        }
+    }
+
     /// <summary>An instant after every event recorded so far and before the next one, escaped for a query string.</summary>
     public static async Task<string> InstantAsync()
     {

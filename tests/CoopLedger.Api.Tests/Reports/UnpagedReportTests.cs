@@ -1,0 +1,128 @@
+using System.Net;
+using System.Text.Json;
+using CoopLedger.Api.Tests.Partnerships;
+using Npgsql;
+
+namespace CoopLedger.Api.Tests.Reports;
+
+/// <summary>
+/// The unpaged actions report is kept in parts, one per partnership, and only the partnerships the projection has moved
+/// since are read again: after changes and after a rebuild it must still be what the query answers afresh.
+/// </summary>
+public sealed class UnpagedReportTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    private const string Report = "/api/reports/actions-per-challenge?asOf=2016-06-30";
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task After_changes_to_some_partnerships_the_kept_answer_is_the_answer_read_afresh()
+    {
+        var client = new ApiClient(api.CreateClient());
+        var (changed, challenge) = await PlannedAsync(client);
+        var (unchanged, _) = await PlannedAsync(client);
+        await client.CaughtUpAsync("actions_per_challenge");
+        var before = await UnpagedAsync(client);
+
+        await client.PostAsync($"{changed}/actions", new { challengeId = challenge, title = "Échanges d'enseignants", effectiveAt = "2016-03-01", reason = "test" });
+        var (added, _) = await PlannedAsync(client);
+        await client.CaughtUpAsync("actions_per_challenge");
+        var after = await UnpagedAsync(client);
+
+        Assert.Equal(await PagedAsync(client), after);
+        Assert.Equal((2, 3), (Live(before, changed), Live(after, changed)));
+        Assert.Equal(before.Where(r => r.PartnershipId == Id(unchanged)), after.Where(r => r.PartnershipId == Id(unchanged)));
+        Assert.Equal(2, Live(after, added));
+    }
+
+    [Fact]
+    public async Task After_a_rebuild_every_part_is_read_again()
+    {
+        var client = new ApiClient(api.CreateClient());
+        var (p, _) = await PlannedAsync(client);
+        await client.CaughtUpAsync("actions_per_challenge");
+        var truth = await PagedAsync(client);
+        // Rows altered behind the projection's back, then kept in parts by the next answer; a rebuild writes them right
+        // again without the checkpoint going anywhere new, so only the tables' new generation can tell the parts are stale.
+        await using (var connection = new NpgsqlConnection(api.ConnectionString))
+        {
+            await connection.OpenAsync(Cancel);
+            await using var alter = new NpgsqlCommand("UPDATE actions_per_challenge.plan_actions SET status = 'Abandoned' WHERE partnership_id = $1", connection);
+            alter.Parameters.Add(new() { Value = Guid.Parse(Id(p)) });
+            await alter.ExecuteNonQueryAsync(Cancel);
+        }
+
+        Assert.Equal(0, Live(await UnpagedAsync(client), p));
+
+        Assert.Equal(HttpStatusCode.Accepted,
+            (await api.CreateClient().PostAsync(new Uri("/api/projections/actions_per_challenge/rebuild", UriKind.Relative), null, Cancel)).StatusCode);
+        await client.RebuiltAsync();
+
+        Assert.Equal(truth, await UnpagedAsync(client));
+        Assert.Equal(2, Live(truth, p));
+    }
+
+    [Fact]
+    public async Task Ids_are_ordered_as_PostgreSQL_orders_uuids()
+    {
+        var ids = Enumerable.Range(0, 2000).Select(_ => Guid.NewGuid()).ToArray();
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync(Cancel);
+        await using var sort = new NpgsqlCommand("SELECT array_agg(id ORDER BY id) FROM unnest($1::uuid[]) id", connection);
+        sort.Parameters.Add(new() { Value = ids });
+
+        var sorted = (Guid[])(await sort.ExecuteScalarAsync(Cancel))!;
+
+        // The kept parts are ordered by .NET's own comparison of ids, which reads them field by field as numbers:
+        // the same order as PostgreSQL's, byte by byte.
+        Assert.Equal(sorted, ids.Order());
+    }
+
+    private sealed record Row(string PartnershipId, string ChallengeId, string Text);
+
+    /// <summary>A partnership with a plan for 2016–2018 of one challenge and two actions; its path and the challenge.</summary>
+    private static async Task<(string Path, string Challenge)> PlannedAsync(ApiClient client)
+    {
+        var p = $"/api/partnerships/{(await client.PostAsync("/api/partnerships", ApiClient.Registration("Parts (test)"), HttpStatusCode.Created)).GetProperty("id").GetString()}";
+        var plan = await client.PostAsync($"{p}/action-plans", new
+        {
+            from = "2016-01-01",
+            to = "2018-12-31",
+            reason = "test",
+            challenges = new[] { new { title = "Jeunesse", actions = new[] { new { title = "Chantiers" }, new { title = "Stages" } } } },
+        });
+        return (p, plan.GetProperty("challenges")[0].GetProperty("challengeId").GetString()!);
+    }
+
+    private static string Id(string partnership) => partnership.Split('/')[^1];
+
+    private static int Live(IEnumerable<Row> rows, string partnership) =>
+        rows.Where(r => r.PartnershipId == Id(partnership)).Sum(r => JsonDocument.Parse(r.Text).RootElement.GetProperty("live").GetInt32());
+
+    private static async Task<List<Row>> UnpagedAsync(ApiClient client)
+    {
+        var answer = await client.GetAsync(Report);
+        Assert.Equal(JsonValueKind.Null, answer.GetProperty("nextCursor").ValueKind);
+        return RowsOf(answer);
+    }
+
+    /// <summary>Every page, each read by its query (a page is never kept in parts).</summary>
+    private static async Task<List<Row>> PagedAsync(ApiClient client)
+    {
+        var rows = new List<Row>();
+        string? cursor = null;
+        do
+        {
+            var page = await client.GetAsync($"{Report}&limit=1{(cursor is null ? "" : $"&cursor={cursor}")}");
+            rows.AddRange(RowsOf(page));
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+
+        return rows;
+    }
+
+    private static List<Row> RowsOf(JsonElement answer) =>
+        [.. answer.GetProperty("rows").EnumerateArray().Select(r =>
+            new Row(r.GetProperty("partnershipId").GetString()!, r.GetProperty("challengeId").GetString()!, r.GetRawText()))];
+}
