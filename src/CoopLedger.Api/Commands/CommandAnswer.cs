@@ -1,3 +1,5 @@
+using CoopLedger.Api.Json;
+
 namespace CoopLedger.Api.Commands;
 
 /// <summary>The answer to a command, as sent and as kept for idempotent replays.</summary>
@@ -17,7 +19,7 @@ public sealed record CommandAnswer(int Status, string Body, string ETag, string?
                 httpContext.Response.Headers.Location = answer.Location;
             }
 
-            httpContext.Response.ContentType = "application/json; charset=utf-8";
+            httpContext.Response.ContentType = SplicedJson.ContentType;
             return httpContext.Response.WriteAsync(answer.Body, httpContext.RequestAborted);
         }
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CoopLedger.Api.Json;
 using CoopLedger.EventStore;
 using Microsoft.Extensions.Options;
 
@@ -10,8 +11,6 @@ namespace CoopLedger.Api.Projections;
 /// </summary>
 public sealed class CachedAnswers(string projection) : IEndpointFilter
 {
-    private const string ContentType = "application/json; charset=utf-8";
-
     /// <inheritdoc />
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -29,7 +28,7 @@ public sealed class CachedAnswers(string projection) : IEndpointFilter
         var version = await cache.VersionOfAsync(projection, context.HttpContext.RequestAborted);
         if (version is not null && cache.Find(key, version) is { } kept)
         {
-            return Results.Bytes(kept, ContentType);
+            return Results.Bytes(kept, SplicedJson.ContentType);
         }
 
         var result = await next(context);
@@ -41,7 +40,7 @@ public sealed class CachedAnswers(string projection) : IEndpointFilter
         var json = services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         var body = JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), json);
         cache.Keep(key, version, body);
-        return Results.Bytes(body, ContentType);
+        return Results.Bytes(body, SplicedJson.ContentType);
     }
 }
 

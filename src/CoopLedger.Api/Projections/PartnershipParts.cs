@@ -1,9 +1,9 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using CoopLedger.Api.Json;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.GlobalLog;
 using Microsoft.Extensions.Options;
@@ -11,21 +11,29 @@ using Npgsql;
 
 namespace CoopLedger.Api.Projections;
 
-/// <summary>The rows of the given partnerships (of every partnership when null), in partnership order.</summary>
-public delegate IAsyncEnumerable<TRow> PartnershipRows<TRow>(Guid[]? partnerships, CancellationToken cancellationToken);
+/// <summary>The rows of the given partnerships (of every partnership when null) as known at an instant, in partnership order.</summary>
+public delegate IAsyncEnumerable<TRow> PartnershipRows<TRow>(Guid[]? partnerships, DateTimeOffset knownAt, CancellationToken cancellationToken);
 
 /// <summary>
-/// Answers that list every partnership's rows of an async projection, kept as one serialized part per partnership:
-/// when the projection moves, only the partnerships whose streams it has read since are read again, and the answer is
-/// written from its parts. A dashboard asking for the whole list while officers write then pays for what changed, not
-/// for the whole table (over 10,000 partnerships, the actions report's query reads half a million rows for 8 MB).
+/// An answer listing every partnership's rows of a read model kept per partnership (a <c>PartnershipReadModel</c>):
+/// the projection it reads, the answer without rows (<paramref name="EmptyView"/>, whose property
+/// <paramref name="RowsProperty"/> is the empty list the rows go in), and the partnership of a row.
+/// </summary>
+public sealed record PartnershipListing<TRow>(string Projection, object EmptyView, string RowsProperty, Func<TRow, Guid> PartnershipOf);
+
+/// <summary>
+/// Answers that list every partnership's rows of an async projection as currently known, kept as one serialized part per
+/// partnership: when the projection moves, only the partnerships whose streams it has read since are read again, and
+/// the answer is written from its parts. A dashboard asking for the whole list while officers write then pays for what
+/// changed, not for the whole table (over 10,000 partnerships, the actions report reads half a million rows for 8 MB).
 /// </summary>
 /// <remarks>
 /// A partnership's rows change only through its own stream's events, which the projection applies in the transaction
 /// that moves its checkpoint: the streams of the events between the checkpoint the parts were kept at and the one now
-/// are every partnership whose rows can differ. A rebuild swaps in new tables (a new schema), and every part is read
-/// again. As with <see cref="AnswerCache"/>, an answer holds at least what the checkpoint read before it holds, and
-/// answers are kept per route, query and day; keeping them off (<see cref="AnswerCache.Setting"/>) turns this off too.
+/// are every partnership whose rows can differ. Rows are read as known at the database's clock after the checkpoint
+/// was read, later than every event up to it (the service's own "now" may be earlier, and a part read short of its
+/// partnership's last event would never be read again). A rebuild swaps in new tables (a new schema): every part is
+/// read again. Answers are kept per route, query and day, and not when keeping answers is off (<see cref="AnswerCache.Setting"/>).
 /// </remarks>
 public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache answers, PostgresEventStore store, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
 {
@@ -35,33 +43,26 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
     /// </summary>
     private const int MaxEventsSince = 20_000;
 
-    /// <summary>Distinct queries whose parts are kept (each holds its whole answer); beyond, all are forgotten.</summary>
-    private const int MaxAnswers = 8;
+    /// <summary>Queries whose parts are kept (each holds a whole answer, 8 MB for the actions of 10,000 partnerships); beyond, all are forgotten.</summary>
+    private const int MaxAnswers = 4;
 
-    private const string ContentType = "application/json; charset=utf-8";
+    private static readonly ReadOnlyMemory<byte> Comma = ","u8.ToArray();
 
     private readonly ConcurrentDictionary<string, Kept> _kept = new(StringComparer.Ordinal);
 
     /// <summary>Whether answers over this projection are kept in parts (it is async and answers are kept).</summary>
     public bool Serves(string projection) => answers.Enabled && !store.Inline.Contains(projection);
 
-    /// <summary>
-    /// The answer to <paramref name="request"/>: <paramref name="emptyView"/> as serialized, its one empty list (<c>[]</c>)
-    /// holding every partnership's rows in partnership order, from the parts kept and the partnerships read again.
-    /// </summary>
-    public async Task<IResult> AnswerAsync<TRow>(string projection, HttpRequest request, object emptyView, Func<TRow, Guid> partnershipOf,
-        PartnershipRows<TRow> read, CancellationToken cancellationToken)
+    /// <summary>The answer to <paramref name="request"/>, for the day <paramref name="asOf"/>, from the parts kept and the partnerships read again.</summary>
+    public async Task<IResult> AnswerAsync<TRow>(PartnershipListing<TRow> listing, HttpRequest request, DateOnly asOf, PartnershipRows<TRow> read,
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(emptyView);
+        ArgumentNullException.ThrowIfNull(listing);
+        ArgumentNullException.ThrowIfNull(read);
         var options = json.Value.SerializerOptions;
-        var envelope = JsonSerializer.SerializeToUtf8Bytes(emptyView, emptyView.GetType(), options);
-        var list = envelope.AsSpan().IndexOf("[]"u8);
-        if (list < 0)
-        {
-            throw new ArgumentException("The view serializes with no empty list to hold the rows.", nameof(emptyView));
-        }
-
-        var key = answers.KeyOf(request);
+        var (before, after) = Envelope(listing, options);
+        var partsOf = new PartsOf<TRow>(listing.PartnershipOf, (JsonTypeInfo<List<TRow>>)options.GetTypeInfo(typeof(List<TRow>)));
+        var key = AnswerCache.KeyOf(request, asOf);
         if (_kept.Count >= MaxAnswers && !_kept.ContainsKey(key))
         {
             _kept.Clear();
@@ -72,20 +73,25 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
         await kept.Turn.WaitAsync(cancellationToken);
         try
         {
-            var partsOf = new PartsOf<TRow>(partnershipOf, (JsonTypeInfo<List<TRow>>)options.GetTypeInfo(typeof(List<TRow>)));
-            var now = await WhereAsync(projection, kept.Parts, cancellationToken);
-            if (now is null)
+            var now = await StandingAsync(listing.Projection, cancellationToken);
+            if (!now.Running)
             {
-                // Not running (failed, or never started): answered from the tables as they are, and nothing kept.
+                // Failed, or not started: answered from the tables as they are, and nothing kept.
                 kept.Parts = null;
-                return new Answer(envelope, list, (await partsOf.ReadAsync(read(null, cancellationToken), Empty)).Values);
+                return Answer(before, await partsOf.ReadAsync(read(null, now.Clock, cancellationToken), Empty), after);
             }
 
-            var parts = kept.Parts is { } old && old.Generation == now.Generation && now.Moved is { } moved
-                ? moved.Length == 0 ? old.Of : await partsOf.ReadAsync(read(moved, cancellationToken), old.Of.RemoveRange(moved))
-                : await partsOf.ReadAsync(read(null, cancellationToken), Empty);
+            var moved = kept.Parts is { } old && old.Generation == now.Generation && now.Checkpoint >= old.Checkpoint
+                ? await MovedAsync(old.Checkpoint, now.Checkpoint, cancellationToken)
+                : null;
+            var parts = moved switch
+            {
+                null => await partsOf.ReadAsync(read(null, now.Clock, cancellationToken), Empty),
+                [] => kept.Parts!.Of,
+                _ => await partsOf.ReadAsync(read(moved, now.Clock, cancellationToken), kept.Parts!.Of.RemoveRange(moved)),
+            };
             kept.Parts = new Parts(now.Generation, now.Checkpoint, parts);
-            return new Answer(envelope, list, parts.Values);
+            return Answer(before, parts, after);
         }
         finally
         {
@@ -93,49 +99,103 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
         }
     }
 
-    /// <summary>No parts, ordered as PostgreSQL orders uuids: .NET compares ids field by field as numbers, the same order.</summary>
+    /// <summary>
+    /// No parts, in the order PostgreSQL orders uuids (byte by byte): .NET compares ids field by field as numbers, the same order.
+    /// </summary>
     private static ImmutableSortedDictionary<Guid, byte[]> Empty { get; } = ImmutableSortedDictionary<Guid, byte[]>.Empty;
 
     /// <summary>
-    /// Where the projection stands: its tables' generation, its checkpoint and, when <paramref name="parts"/> were kept at
-    /// an earlier checkpoint of the same generation, the streams of the events read since (null: read everything again).
-    /// Null when the projection is not running.
+    /// The empty view's JSON around its empty list of rows, found by the property's name: <c>"rows":[]</c> cannot occur
+    /// inside a string, whose quotes are escaped.
     /// </summary>
-    private async Task<Now?> WhereAsync(string projection, Parts? parts, CancellationToken cancellationToken)
+    private static (byte[] Before, byte[] After) Envelope<TRow>(PartnershipListing<TRow> listing, JsonSerializerOptions options)
     {
-        await using var command = dataSource.CreateCommand("""
-            WITH now AS (
-                SELECT c.log_order, c.position, s.oid::bigint AS generation
-                FROM ledger.projection_checkpoints c JOIN pg_namespace s ON s.nspname = c.name
-                WHERE c.name = $1 AND c.status = 'running'),
-            since AS (
-                SELECT e.stream_id FROM ledger.events e, now
-                WHERE $2::text IS NOT NULL AND (e.log_order, e.position) > ($2::text::xid8, $3)
-                  AND (e.log_order, e.position) <= (now.log_order, now.position)
-                ORDER BY e.log_order, e.position
-                LIMIT $4)
-            SELECT log_order::text, position, generation, (SELECT count(*) FROM since), (SELECT array_agg(DISTINCT stream_id) FROM since)
-            FROM now
-            """);
-        command.Parameters.Add(new() { Value = projection });
-        command.Parameters.Add(new() { Value = parts is null ? DBNull.Value : parts.Checkpoint.LogOrder.ToString(CultureInfo.InvariantCulture), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = parts?.Checkpoint.Position ?? 0 });
-        command.Parameters.Add(new() { Value = MaxEventsSince });
-        await using var row = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await row.ReadAsync(cancellationToken))
+        var view = JsonSerializer.SerializeToUtf8Bytes(listing.EmptyView, listing.EmptyView.GetType(), options);
+        var list = JsonSerializer.SerializeToUtf8Bytes(options.PropertyNamingPolicy?.ConvertName(listing.RowsProperty) ?? listing.RowsProperty, options)
+            .Concat(":[]"u8.ToArray()).ToArray();
+        var at = view.AsSpan().IndexOf(list);
+        if (at < 0)
         {
-            return null;
+            throw new InvalidOperationException($"{listing.EmptyView.GetType().Name} has no empty {listing.RowsProperty} to hold the rows.");
         }
 
-        var checkpoint = new LogCheckpoint(long.Parse(row.GetString(0), CultureInfo.InvariantCulture), row.GetInt64(1));
-        var generation = row.GetInt64(2);
-        // Behind the parts (a checkpoint moved back) or too far ahead: everything is read again.
-        var moved = parts is null || checkpoint < parts.Checkpoint || row.GetInt64(3) >= MaxEventsSince ? null
-            : row.IsDBNull(4) ? [] : row.GetFieldValue<Guid[]>(4);
-        return new Now(generation, checkpoint, moved);
+        var rowsAt = at + list.Length - 1;
+        return (view[..rowsAt], view[rowsAt..]);
     }
 
-    private sealed record Now(long Generation, LogCheckpoint Checkpoint, Guid[]? Moved);
+    private static SplicedJson Answer(byte[] before, ImmutableSortedDictionary<Guid, byte[]> parts, byte[] after)
+    {
+        return new SplicedJson(Pieces());
+
+        IEnumerable<ReadOnlyMemory<byte>> Pieces()
+        {
+            yield return before;
+            var first = true;
+            foreach (var part in parts.Values)
+            {
+                if (!first)
+                {
+                    yield return Comma;
+                }
+
+                yield return part;
+                first = false;
+            }
+
+            yield return after;
+        }
+    }
+
+    /// <summary>
+    /// Where the projection stands: whether it runs, its tables' generation, its checkpoint, and the database's clock
+    /// once they are read.
+    /// </summary>
+    private async Task<Standing> StandingAsync(string projection, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT c.log_order::text, c.position, s.oid::bigint, clock_timestamp()
+            FROM (VALUES ($1)) p (name)
+            LEFT JOIN ledger.projection_checkpoints c ON c.name = p.name AND c.status = 'running'
+            LEFT JOIN pg_namespace s ON s.nspname = c.name
+            """);
+        command.Parameters.Add(new() { Value = projection });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var clock = reader.GetFieldValue<DateTimeOffset>(3);
+        return reader.IsDBNull(2)
+            ? new Standing(false, 0, LogCheckpoint.Start, clock)
+            : new Standing(true, reader.GetInt64(2), new LogCheckpoint(long.Parse(reader.GetString(0), CultureInfo.InvariantCulture), reader.GetInt64(1)), clock);
+    }
+
+    /// <summary>
+    /// The streams of the events between two checkpoints (all committed, so read in any later snapshot), by the log's
+    /// index; null when there are too many of them to be worth reading one by one.
+    /// </summary>
+    private async Task<Guid[]?> MovedAsync(LogCheckpoint from, LogCheckpoint to, CancellationToken cancellationToken)
+    {
+        if (from == to)
+        {
+            return [];
+        }
+
+        await using var command = dataSource.CreateCommand("""
+            SELECT count(*), coalesce(array_agg(DISTINCT stream_id), '{}') FROM (
+                SELECT stream_id FROM ledger.events
+                WHERE (log_order, position) > ($1::text::xid8, $2) AND (log_order, position) <= ($3::text::xid8, $4)
+                ORDER BY log_order, position
+                LIMIT $5) since
+            """);
+        command.Parameters.Add(new() { Value = from.LogOrder.ToString(CultureInfo.InvariantCulture) });
+        command.Parameters.Add(new() { Value = from.Position });
+        command.Parameters.Add(new() { Value = to.LogOrder.ToString(CultureInfo.InvariantCulture) });
+        command.Parameters.Add(new() { Value = to.Position });
+        command.Parameters.Add(new() { Value = MaxEventsSince });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.GetInt64(0) >= MaxEventsSince ? null : reader.GetFieldValue<Guid[]>(1);
+    }
+
+    private sealed record Standing(bool Running, long Generation, LogCheckpoint Checkpoint, DateTimeOffset Clock);
 
     /// <summary>Every partnership's part (its rows serialized, comma-separated) at a checkpoint of a generation of the tables.</summary>
     private sealed record Parts(long Generation, LogCheckpoint Checkpoint, ImmutableSortedDictionary<Guid, byte[]> Of);
@@ -178,44 +238,5 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
 
         /// <summary>The rows as the list's items: the serialized list without its brackets.</summary>
         private byte[] Part(List<TRow> rows) => JsonSerializer.SerializeToUtf8Bytes(rows, rowsJson)[1..^1];
-    }
-
-    /// <summary>The envelope with the parts written into its list, comma-separated, as they come.</summary>
-    private sealed class Answer(byte[] envelope, int list, IEnumerable<byte[]> parts) : IResult
-    {
-        public async Task ExecuteAsync(HttpContext httpContext)
-        {
-            var response = httpContext.Response;
-            response.ContentType = ContentType;
-            var count = 0L;
-            var length = envelope.LongLength;
-            foreach (var part in parts)
-            {
-                length += part.Length;
-                count++;
-            }
-
-            response.ContentLength = length + Math.Max(0, count - 1);
-            var body = response.BodyWriter;
-            body.Write(envelope.AsSpan(0, list + 1));
-            var first = true;
-            foreach (var part in parts)
-            {
-                if (!first)
-                {
-                    body.Write(","u8);
-                }
-
-                body.Write(part);
-                first = false;
-                if (body.UnflushedBytes >= 64 * 1024)
-                {
-                    await body.FlushAsync(httpContext.RequestAborted);
-                }
-            }
-
-            body.Write(envelope.AsSpan(list + 1));
-            await body.FlushAsync(httpContext.RequestAborted);
-        }
     }
 }

@@ -17,6 +17,9 @@ public static class ActionsPerChallengeReport
 {
     private const int MaxLimit = 1000;
 
+    private static readonly PartnershipListing<ActionsPerChallengeRow> Listing =
+        new(ActionsPerChallengeProjection.ProjectionName, new ActionsPerChallengeView([]), nameof(ActionsPerChallengeView.Rows), r => r.PartnershipId);
+
     /// <summary>Maps the route.</summary>
     public static WebApplication MapActionsPerChallenge(this WebApplication app)
     {
@@ -34,15 +37,16 @@ public static class ActionsPerChallengeReport
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"From 1 to {MaxLimit} partnerships."] });
             }
 
-            if (partnershipId is null && limit is null && cursor is null && parts.Serves(ActionsPerChallengeProjection.ProjectionName))
+            // The whole list as currently known is kept in parts (an explicit knownAt never changes: answers kept whole do).
+            if (partnershipId is null && limit is null && cursor is null && knownAt is null && parts.Serves(Listing.Projection))
             {
-                return await parts.AnswerAsync(ActionsPerChallengeProjection.ProjectionName, http.Request, new ActionsPerChallengeView([]),
-                    (ActionsPerChallengeRow r) => r.PartnershipId, (ids, cancellationToken) => RowsAsync(dataSource, time, null, ids, null, null, cancellationToken),
+                return await parts.AnswerAsync(Listing, http.Request, time.AsOf,
+                    (ids, knownNow, cancellationToken) => RowsAsync(dataSource, time with { KnownAt = knownNow }, ids, null, null, cancellationToken),
                     http.RequestAborted);
             }
 
             var rows = new List<ActionsPerChallengeRow>();
-            await foreach (var row in RowsAsync(dataSource, time, partnershipId, null, limit, cursor, http.RequestAborted))
+            await foreach (var row in RowsAsync(dataSource, time, partnershipId is { } one ? [one] : null, limit, cursor, http.RequestAborted))
             {
                 rows.Add(row);
             }
@@ -71,16 +75,15 @@ public static class ActionsPerChallengeReport
     }
 
     /// <summary>
-    /// The rows of one partnership, of some (<paramref name="partnerships"/>) or of every one, in partnership order; with
+    /// The rows of some partnerships (<paramref name="partnerships"/>) or of every one, in partnership order; with
     /// <paramref name="limit"/>, of that many partnerships plus one after <paramref name="cursor"/>.
     /// </summary>
-    private static async IAsyncEnumerable<ActionsPerChallengeRow> RowsAsync(ReportDataSource dataSource, ReportTime time, Guid? partnershipId,
+    private static async IAsyncEnumerable<ActionsPerChallengeRow> RowsAsync(ReportDataSource dataSource, ReportTime time,
         Guid[]? partnerships, int? limit, Guid? cursor, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // The page: whole partnerships in id order after the cursor. Without a limit every partnership is answered, and
         // the rows are filtered directly: finding the distinct partnerships first read the table twice for nothing.
-        const string idAndCursor = "($1::uuid IS NULL OR partnership_id = $1) AND ($3::uuid IS NULL OR partnership_id > $3) "
-            + "AND ($6::uuid[] IS NULL OR partnership_id = ANY ($6))";
+        const string idAndCursor = "($1::uuid[] IS NULL OR partnership_id = ANY ($1)) AND ($3::uuid IS NULL OR partnership_id > $3)";
         var page = limit is null
             ? idAndCursor
             : $"""
@@ -99,17 +102,13 @@ public static class ActionsPerChallengeReport
             GROUP BY partnership_id, challenge_id, challenge_title, challenge_order
             ORDER BY partnership_id, challenge_order
             """);
-        command.Parameters.Add(new() { Value = (object?)partnershipId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        command.Parameters.Add(new() { Value = (object?)partnerships ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid });
         command.Parameters.Add(new() { Value = time.AsOf });
         command.Parameters.Add(new() { Value = (object?)cursor ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
         // One more partnership than asked, to know whether another page follows. Unused without a limit: its type is
         // declared here, so PostgreSQL need not infer it from the text.
         command.Parameters.Add(new() { Value = limit is null ? DBNull.Value : limit + 1, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
         command.Parameters.Add(new() { Value = time.KnownAt });
-        command.Parameters.Add(new()
-        {
-            Value = (object?)partnerships ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid,
-        });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -11,7 +11,7 @@ namespace CoopLedger.Api.Tests.Reports;
 /// </summary>
 public sealed class UnpagedReportTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
-    private const string Report = "/api/reports/actions-per-challenge?asOf=2016-06-30";
+    internal const string Report = "/api/reports/actions-per-challenge?asOf=2016-06-30";
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -78,10 +78,10 @@ public sealed class UnpagedReportTests(ApiFactory api) : IClassFixture<ApiFactor
         Assert.Equal(sorted, ids.Order());
     }
 
-    private sealed record Row(string PartnershipId, string ChallengeId, string Text);
+    internal sealed record Row(string PartnershipId, string ChallengeId, string Text);
 
     /// <summary>A partnership with a plan for 2016–2018 of one challenge and two actions; its path and the challenge.</summary>
-    private static async Task<(string Path, string Challenge)> PlannedAsync(ApiClient client)
+    internal static async Task<(string Path, string Challenge)> PlannedAsync(ApiClient client)
     {
         var p = $"/api/partnerships/{(await client.PostAsync("/api/partnerships", ApiClient.Registration("Parts (test)"), HttpStatusCode.Created)).GetProperty("id").GetString()}";
         var plan = await client.PostAsync($"{p}/action-plans", new
@@ -94,14 +94,14 @@ public sealed class UnpagedReportTests(ApiFactory api) : IClassFixture<ApiFactor
         return (p, plan.GetProperty("challenges")[0].GetProperty("challengeId").GetString()!);
     }
 
-    private static string Id(string partnership) => partnership.Split('/')[^1];
+    internal static string Id(string partnership) => partnership.Split('/')[^1];
 
-    private static int Live(IEnumerable<Row> rows, string partnership) =>
+    internal static int Live(IEnumerable<Row> rows, string partnership) =>
         rows.Where(r => r.PartnershipId == Id(partnership)).Sum(r => JsonDocument.Parse(r.Text).RootElement.GetProperty("live").GetInt32());
 
-    private static async Task<List<Row>> UnpagedAsync(ApiClient client)
+    internal static async Task<List<Row>> UnpagedAsync(ApiClient client, string report = Report)
     {
-        var answer = await client.GetAsync(Report);
+        var answer = await client.GetAsync(report);
         Assert.Equal(JsonValueKind.Null, answer.GetProperty("nextCursor").ValueKind);
         return RowsOf(answer);
     }

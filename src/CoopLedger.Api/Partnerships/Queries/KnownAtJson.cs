@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using CoopLedger.Api.Json;
 
 namespace CoopLedger.Api.Partnerships.Queries;
 
@@ -45,7 +46,7 @@ public sealed class KnownAtJson
     }
 
     /// <summary>The view's JSON known at <paramref name="knownAt"/>: a 200 answer, as <c>Results.Ok</c> would write it.</summary>
-    public IResult Answer(DateTimeOffset knownAt) => new KnownAtAnswer(this, Quoted(knownAt));
+    public IResult Answer(DateTimeOffset knownAt) => new SplicedJson([_before, Quoted(knownAt), _after]);
 
     /// <summary>A date-time written as the serializer writes it (both use the same writer).</summary>
     private static byte[] Quoted(DateTimeOffset instant)
@@ -57,21 +58,5 @@ public sealed class KnownAtJson
         }
 
         return buffer.WrittenSpan.ToArray();
-    }
-
-    private sealed class KnownAtAnswer(KnownAtJson json, byte[] knownAt) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            var response = httpContext.Response;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = "application/json; charset=utf-8";
-            response.ContentLength = json._before.Length + knownAt.Length + json._after.Length;
-            var body = response.BodyWriter;
-            body.Write(json._before);
-            body.Write(knownAt);
-            body.Write(json._after);
-            return body.FlushAsync(httpContext.RequestAborted).AsTask();
-        }
     }
 }
