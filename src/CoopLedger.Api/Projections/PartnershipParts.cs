@@ -15,11 +15,14 @@ namespace CoopLedger.Api.Projections;
 public delegate IAsyncEnumerable<TRow> PartnershipRows<TRow>(Guid[]? partnerships, DateTimeOffset knownAt, CancellationToken cancellationToken);
 
 /// <summary>
-/// An answer listing every partnership's rows of a read model kept per partnership (a <c>PartnershipReadModel</c>):
-/// the projection it reads, the answer without rows (<paramref name="EmptyView"/>, whose property
-/// <paramref name="RowsProperty"/> is the empty list the rows go in), and the partnership of a row.
+/// An answer listing every partnership's rows of a read model kept per partnership (a <c>PartnershipReadModel</c>): the
+/// projection it reads; the answer without rows given how many partnerships have some (<paramref name="EmptyView"/>,
+/// whose property <paramref name="RowsProperty"/> is the empty list the rows go in); the partnership of a row; and the
+/// order of the partnerships in the answer, by <paramref name="OrderOf"/> of their first row then by id (by id alone
+/// when null). The rows of a partnership come together, in the order the answer lists them.
 /// </summary>
-public sealed record PartnershipListing<TRow>(string Projection, object EmptyView, string RowsProperty, Func<TRow, Guid> PartnershipOf);
+public sealed record PartnershipListing<TRow>(string Projection, Func<int, object> EmptyView, string RowsProperty, Func<TRow, Guid> PartnershipOf,
+    Func<TRow, string>? OrderOf = null);
 
 /// <summary>
 /// Answers that list every partnership's rows of an async projection as currently known, kept as one serialized part per
@@ -60,8 +63,7 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
         ArgumentNullException.ThrowIfNull(listing);
         ArgumentNullException.ThrowIfNull(read);
         var options = json.Value.SerializerOptions;
-        var (before, after) = Envelope(listing, options);
-        var partsOf = new PartsOf<TRow>(listing.PartnershipOf, (JsonTypeInfo<List<TRow>>)options.GetTypeInfo(typeof(List<TRow>)));
+        var partsOf = new PartsOf<TRow>(listing, (JsonTypeInfo<List<TRow>>)options.GetTypeInfo(typeof(List<TRow>)));
         var key = AnswerCache.KeyOf(request, asOf);
         if (_kept.Count >= MaxAnswers && !_kept.ContainsKey(key))
         {
@@ -78,7 +80,7 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
             {
                 // Failed, or not started: answered from the tables as they are, and nothing kept.
                 kept.Parts = null;
-                return Answer(before, await partsOf.ReadAsync(read(null, now.Clock, cancellationToken), Empty), after);
+                return Answer(listing, options, await partsOf.ReadAsync(read(null, now.Clock, cancellationToken), PartsInOrder.Empty));
             }
 
             var moved = kept.Parts is { } old && old.Generation == now.Generation && now.Checkpoint >= old.Checkpoint
@@ -86,12 +88,12 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
                 : null;
             var parts = moved switch
             {
-                null => await partsOf.ReadAsync(read(null, now.Clock, cancellationToken), Empty),
+                null => await partsOf.ReadAsync(read(null, now.Clock, cancellationToken), PartsInOrder.Empty),
                 [] => kept.Parts!.Of,
-                _ => await partsOf.ReadAsync(read(moved, now.Clock, cancellationToken), kept.Parts!.Of.RemoveRange(moved)),
+                _ => await partsOf.ReadAsync(read(moved, now.Clock, cancellationToken), kept.Parts!.Of.Without(moved)),
             };
             kept.Parts = new Parts(now.Generation, now.Checkpoint, parts);
-            return Answer(before, parts, after);
+            return Answer(listing, options, parts);
         }
         finally
         {
@@ -100,38 +102,35 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
     }
 
     /// <summary>
-    /// No parts, in the order PostgreSQL orders uuids (byte by byte): .NET compares ids field by field as numbers, the same order.
-    /// </summary>
-    private static ImmutableSortedDictionary<Guid, byte[]> Empty { get; } = ImmutableSortedDictionary<Guid, byte[]>.Empty;
-
-    /// <summary>
     /// The empty view's JSON around its empty list of rows, found by the property's name: <c>"rows":[]</c> cannot occur
     /// inside a string, whose quotes are escaped.
     /// </summary>
-    private static (byte[] Before, byte[] After) Envelope<TRow>(PartnershipListing<TRow> listing, JsonSerializerOptions options)
+    private static (byte[] Before, byte[] After) Envelope<TRow>(PartnershipListing<TRow> listing, JsonSerializerOptions options, int partnerships)
     {
-        var view = JsonSerializer.SerializeToUtf8Bytes(listing.EmptyView, listing.EmptyView.GetType(), options);
+        var empty = listing.EmptyView(partnerships);
+        var view = JsonSerializer.SerializeToUtf8Bytes(empty, empty.GetType(), options);
         var list = JsonSerializer.SerializeToUtf8Bytes(options.PropertyNamingPolicy?.ConvertName(listing.RowsProperty) ?? listing.RowsProperty, options)
             .Concat(":[]"u8.ToArray()).ToArray();
         var at = view.AsSpan().IndexOf(list);
         if (at < 0)
         {
-            throw new InvalidOperationException($"{listing.EmptyView.GetType().Name} has no empty {listing.RowsProperty} to hold the rows.");
+            throw new InvalidOperationException($"{empty.GetType().Name} has no empty {listing.RowsProperty} to hold the rows.");
         }
 
         var rowsAt = at + list.Length - 1;
         return (view[..rowsAt], view[rowsAt..]);
     }
 
-    private static SplicedJson Answer(byte[] before, ImmutableSortedDictionary<Guid, byte[]> parts, byte[] after)
+    private static SplicedJson Answer<TRow>(PartnershipListing<TRow> listing, JsonSerializerOptions options, PartsInOrder parts)
     {
+        var (before, after) = Envelope(listing, options, parts.Count);
         return new SplicedJson(Pieces());
 
         IEnumerable<ReadOnlyMemory<byte>> Pieces()
         {
             yield return before;
             var first = true;
-            foreach (var part in parts.Values)
+            foreach (var part in parts.InOrder)
             {
                 if (!first)
                 {
@@ -198,7 +197,7 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
     private sealed record Standing(bool Running, long Generation, LogCheckpoint Checkpoint, DateTimeOffset Clock);
 
     /// <summary>Every partnership's part (its rows serialized, comma-separated) at a checkpoint of a generation of the tables.</summary>
-    private sealed record Parts(long Generation, LogCheckpoint Checkpoint, ImmutableSortedDictionary<Guid, byte[]> Of);
+    private sealed record Parts(long Generation, LogCheckpoint Checkpoint, PartsInOrder Of);
 
     private sealed class Kept
     {
@@ -207,36 +206,36 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
         public Parts? Parts { get; set; }
     }
 
-    /// <summary>Turns rows in partnership order into parts.</summary>
-    private sealed class PartsOf<TRow>(Func<TRow, Guid> partnershipOf, JsonTypeInfo<List<TRow>> rowsJson)
+    /// <summary>Turns rows, a partnership's together, into parts.</summary>
+    private sealed class PartsOf<TRow>(PartnershipListing<TRow> listing, JsonTypeInfo<List<TRow>> rowsJson)
     {
-        public async Task<ImmutableSortedDictionary<Guid, byte[]>> ReadAsync(IAsyncEnumerable<TRow> rows, ImmutableSortedDictionary<Guid, byte[]> into)
+        public async Task<PartsInOrder> ReadAsync(IAsyncEnumerable<TRow> rows, PartsInOrder into)
         {
             var parts = into.ToBuilder();
-            var partnership = Guid.Empty;
             var ofOne = new List<TRow>();
             await foreach (var row in rows)
             {
-                var of = partnershipOf(row);
-                if (of != partnership && ofOne.Count > 0)
+                if (ofOne.Count > 0 && listing.PartnershipOf(row) != listing.PartnershipOf(ofOne[0]))
                 {
-                    parts[partnership] = Part(ofOne);
-                    ofOne.Clear();
+                    Add(parts, ofOne);
                 }
 
-                partnership = of;
                 ofOne.Add(row);
             }
 
             if (ofOne.Count > 0)
             {
-                parts[partnership] = Part(ofOne);
+                Add(parts, ofOne);
             }
 
             return parts.ToImmutable();
         }
 
-        /// <summary>The rows as the list's items: the serialized list without its brackets.</summary>
-        private byte[] Part(List<TRow> rows) => JsonSerializer.SerializeToUtf8Bytes(rows, rowsJson)[1..^1];
+        /// <summary>A partnership's rows as the list's items (the serialized list without its brackets), where the answer lists them.</summary>
+        private void Add(PartsInOrder.Builder parts, List<TRow> rows)
+        {
+            parts.Add(new PartPlace(listing.OrderOf?.Invoke(rows[0]) ?? "", listing.PartnershipOf(rows[0])), JsonSerializer.SerializeToUtf8Bytes(rows, rowsJson)[1..^1]);
+            rows.Clear();
+        }
     }
 }

@@ -18,7 +18,7 @@ public static class ActionsPerChallengeReport
     private const int MaxLimit = 1000;
 
     private static readonly PartnershipListing<ActionsPerChallengeRow> Listing =
-        new(ActionsPerChallengeProjection.ProjectionName, new ActionsPerChallengeView([]), nameof(ActionsPerChallengeView.Rows), r => r.PartnershipId);
+        new(ActionsPerChallengeProjection.ProjectionName, _ => new ActionsPerChallengeView([]), nameof(ActionsPerChallengeView.Rows), r => r.PartnershipId);
 
     /// <summary>Maps the route.</summary>
     public static WebApplication MapActionsPerChallenge(this WebApplication app)

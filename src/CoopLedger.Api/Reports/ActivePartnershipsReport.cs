@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CoopLedger.Projections.Partnerships;
 using CoopLedger.Api.Projections;
 using CoopLedger.Api.Security;
@@ -16,7 +17,8 @@ public static class ActivePartnershipsReport
     /// <summary>Maps the route.</summary>
     public static WebApplication MapActivePartnerships(this WebApplication app)
     {
-        app.MapGet("/api/reports/active-partnerships", async (DateOnly? asOf, DateTimeOffset? knownAt, ReportDataSource dataSource, TimeProvider clock, HttpContext http) =>
+        app.MapGet("/api/reports/active-partnerships", async (DateOnly? asOf, DateTimeOffset? knownAt, ReportDataSource dataSource, TimeProvider clock,
+            PartnershipParts parts, HttpContext http) =>
         {
             var errors = new Dictionary<string, string[]>();
             if (ReportTime.From(asOf, knownAt, clock, errors) is not { } time)
@@ -24,36 +26,21 @@ public static class ActivePartnershipsReport
                 return Results.ValidationProblem(errors);
             }
 
-            var day = time.AsOf;
-
-            // Active: a validity period covers the date, and neither cancelled, suspended nor terminated by then. Each
-            // partnership is named once, with the convention whose period started last; chosen here rather than by
-            // DISTINCT ON, whose sort of every matching period cost PostgreSQL more than keeping the latest here (docs/BENCHMARKS.md).
-            await using var command = dataSource.CreateCommand($"""
-                SELECT p.partnership_id, p.title, p.countries, c.convention_id, lower(c.validity)
-                FROM active_partnerships.convention_periods c
-                JOIN active_partnerships.partnerships p ON p.partnership_id = c.partnership_id AND {ReportTime.MatchesByKey("p", 1, 2)}
-                WHERE {ReportTime.Matches("c", 1, 2)}
-                  AND NOT p.cancelled AND NOT p.suspended AND (p.terminated_on IS NULL OR p.terminated_on > $1::date)
-                """);
-            command.Parameters.Add(new() { Value = day });
-            command.Parameters.Add(new() { Value = time.KnownAt });
-            var latest = new Dictionary<Guid, (ActivePartnershipRow Row, DateOnly? Start)>();
-            await using (var reader = await command.ExecuteReaderAsync(http.RequestAborted))
+            // As currently known, kept in parts (an explicit knownAt never changes: answers kept whole do).
+            if (knownAt is null && parts.Serves(ActivePartnershipsProjection.ProjectionName))
             {
-                while (await reader.ReadAsync(http.RequestAborted))
-                {
-                    var (id, conventionId) = (reader.GetGuid(0), reader.GetGuid(3));
-                    DateOnly? start = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateOnly>(4);
-                    if (!latest.TryGetValue(id, out var kept) || StartsLater(start, conventionId, kept.Start, kept.Row.ActiveConventionId))
-                    {
-                        latest[id] = (new ActivePartnershipRow(id, reader.GetString(1), reader.GetFieldValue<string[]>(2), conventionId), start);
-                    }
-                }
+                return await parts.AnswerAsync(ListingOn(time.AsOf), http.Request, time.AsOf,
+                    (ids, knownNow, cancellationToken) => RowsAsync(dataSource, time with { KnownAt = knownNow }, ids, cancellationToken),
+                    http.RequestAborted);
             }
 
-            var rows = latest.Values.Select(v => v.Row).ToList();
-            return Results.Ok(new ActivePartnershipsView(day, rows.Count, [.. rows.OrderBy(r => r.Title, StringComparer.Ordinal).ThenBy(r => r.Id)]));
+            var rows = new List<ActivePartnershipRow>();
+            await foreach (var row in RowsAsync(dataSource, time, null, http.RequestAborted))
+            {
+                rows.Add(row);
+            }
+
+            return Results.Ok(new ActivePartnershipsView(time.AsOf, rows.Count, [.. rows.OrderBy(r => r.Title, StringComparer.Ordinal).ThenBy(r => r.Id)]));
         })
         .ReadsProjection(ActivePartnershipsProjection.ProjectionName)
         .Produces<ActivePartnershipsView>()
@@ -64,6 +51,49 @@ public static class ActivePartnershipsReport
         .WithSummary("The partnerships active on asOf (default today) as known at knownAt (default now), from the convention-validity read model")
         .ForReportReaders();
         return app;
+    }
+
+    /// <summary>The answer for a day, listed by title then id, with as many partnerships as have a part.</summary>
+    private static PartnershipListing<ActivePartnershipRow> ListingOn(DateOnly day) =>
+        new(ActivePartnershipsProjection.ProjectionName, count => new ActivePartnershipsView(day, count, []), nameof(ActivePartnershipsView.Partnerships),
+            r => r.Id, r => r.Title);
+
+    /// <summary>The partnerships active on the day, of some (<paramref name="partnerships"/>) or of all, in no order.</summary>
+    private static async IAsyncEnumerable<ActivePartnershipRow> RowsAsync(ReportDataSource dataSource, ReportTime time, Guid[]? partnerships,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Active: a validity period covers the date, and neither cancelled, suspended nor terminated by then. Each
+        // partnership is named once, with the convention whose period started last; chosen here rather than by
+        // DISTINCT ON, whose sort of every matching period cost PostgreSQL more than keeping the latest here (docs/BENCHMARKS.md).
+        await using var command = dataSource.CreateCommand($"""
+            SELECT p.partnership_id, p.title, p.countries, c.convention_id, lower(c.validity)
+            FROM active_partnerships.convention_periods c
+            JOIN active_partnerships.partnerships p ON p.partnership_id = c.partnership_id AND {ReportTime.MatchesByKey("p", 1, 2)}
+            WHERE {ReportTime.Matches("c", 1, 2)}
+              AND NOT p.cancelled AND NOT p.suspended AND (p.terminated_on IS NULL OR p.terminated_on > $1::date)
+              AND ($3::uuid[] IS NULL OR c.partnership_id = ANY ($3))
+            """);
+        command.Parameters.Add(new() { Value = time.AsOf });
+        command.Parameters.Add(new() { Value = time.KnownAt });
+        command.Parameters.Add(new() { Value = (object?)partnerships ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid });
+        var latest = new Dictionary<Guid, (ActivePartnershipRow Row, DateOnly? Start)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var (id, conventionId) = (reader.GetGuid(0), reader.GetGuid(3));
+                DateOnly? start = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateOnly>(4);
+                if (!latest.TryGetValue(id, out var kept) || StartsLater(start, conventionId, kept.Start, kept.Row.ActiveConventionId))
+                {
+                    latest[id] = (new ActivePartnershipRow(id, reader.GetString(1), reader.GetFieldValue<string[]>(2), conventionId), start);
+                }
+            }
+        }
+
+        foreach (var (row, _) in latest.Values)
+        {
+            yield return row;
+        }
     }
 
     /// <summary>Whether a period starts after another (an unbounded start is the earliest); the convention id breaks ties.</summary>

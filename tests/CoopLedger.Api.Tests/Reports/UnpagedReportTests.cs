@@ -63,6 +63,26 @@ public sealed class UnpagedReportTests(ApiFactory api) : IClassFixture<ApiFactor
     }
 
     [Fact]
+    public async Task Active_partnerships_kept_in_parts_are_listed_by_title_as_read_afresh()
+    {
+        var client = new ApiClient(api.CreateClient());
+        await ConventionAsync(client, "Bordeaux – Praia");
+        var ended = await ConventionAsync(client, "Dijon – Mopti");
+        await client.CaughtUpAsync("active_partnerships");
+        Assert.Equal(["Bordeaux – Praia", "Dijon – Mopti"], Titles(await client.GetAsync(ActiveReport)));
+
+        await ConventionAsync(client, "Angers – Bamako");
+        await client.PostAsync($"{ended}/termination", new { endDate = "2017-01-01", reason = "test" });
+        await client.CaughtUpAsync("active_partnerships");
+        var after = await client.GetAsync(ActiveReport);
+
+        Assert.Equal(["Angers – Bamako", "Bordeaux – Praia"], Titles(after));
+        Assert.Equal(2, after.GetProperty("count").GetInt32());
+        // An explicit instant is answered by its query, whole.
+        Assert.Equal((await client.GetAsync($"{ActiveReport}&knownAt={await ApiClient.InstantAsync()}")).GetRawText(), after.GetRawText());
+    }
+
+    [Fact]
     public async Task Ids_are_ordered_as_PostgreSQL_orders_uuids()
     {
         var ids = Enumerable.Range(0, 2000).Select(_ => Guid.NewGuid()).ToArray();
@@ -77,6 +97,19 @@ public sealed class UnpagedReportTests(ApiFactory api) : IClassFixture<ApiFactor
         // the same order as PostgreSQL's, byte by byte.
         Assert.Equal(sorted, ids.Order());
     }
+
+    private const string ActiveReport = "/api/reports/active-partnerships?asOf=2017-06-30";
+
+    /// <summary>A partnership with a convention for 2016–2018; its path.</summary>
+    private static async Task<string> ConventionAsync(ApiClient client, string title)
+    {
+        var p = $"/api/partnerships/{(await client.PostAsync("/api/partnerships", ApiClient.Registration(title), HttpStatusCode.Created)).GetProperty("id").GetString()}";
+        await client.PostAsync($"{p}/conventions", new { signedOn = "2015-12-01", validFrom = "2016-01-01", validTo = "2018-12-31", reason = "test" });
+        return p;
+    }
+
+    private static List<string?> Titles(JsonElement report) =>
+        [.. report.GetProperty("partnerships").EnumerateArray().Select(p => p.GetProperty("title").GetString())];
 
     internal sealed record Row(string PartnershipId, string ChallengeId, string Text);
 
