@@ -11,7 +11,7 @@ using Npgsql;
 
 namespace CoopLedger.Api.Projections;
 
-/// <summary>The rows of the given partnerships (of every partnership when null) as known at an instant, in partnership order.</summary>
+/// <summary>The rows of the given partnerships (of every partnership when null) as known at an instant, a partnership's together.</summary>
 public delegate IAsyncEnumerable<TRow> PartnershipRows<TRow>(Guid[]? partnerships, DateTimeOffset knownAt, CancellationToken cancellationToken);
 
 /// <summary>
@@ -65,12 +65,14 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
         var options = json.Value.SerializerOptions;
         var partsOf = new PartsOf<TRow>(listing, (JsonTypeInfo<List<TRow>>)options.GetTypeInfo(typeof(List<TRow>)));
         var key = AnswerCache.KeyOf(request, asOf);
-        if (_kept.Count >= MaxAnswers && !_kept.ContainsKey(key))
+        if (_kept.Count >= MaxAnswers && !_kept.ContainsKey(key) && _kept.MinBy(k => k.Value.LastUsed) is { Key: { } unused })
         {
-            _kept.Clear();
+            // The answer asked for longest ago makes room (yesterday's, a date once looked at), not the busy ones.
+            _kept.TryRemove(unused, out _);
         }
 
         var kept = _kept.GetOrAdd(key, _ => new Kept());
+        kept.LastUsed = Environment.TickCount64;
         // One refresh at a time per query: requests arriving meanwhile find the parts current instead of all reading them.
         await kept.Turn.WaitAsync(cancellationToken);
         try
@@ -83,14 +85,15 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
                 return Answer(listing, options, await partsOf.ReadAsync(read(null, now.Clock, cancellationToken), PartsInOrder.Empty));
             }
 
-            var moved = kept.Parts is { } old && old.Generation == now.Generation && now.Checkpoint >= old.Checkpoint
+            var old = kept.Parts;
+            var moved = old is not null && old.Generation == now.Generation && now.Checkpoint >= old.Checkpoint
                 ? await MovedAsync(old.Checkpoint, now.Checkpoint, cancellationToken)
                 : null;
-            var parts = moved switch
+            var parts = (moved, old) switch
             {
-                null => await partsOf.ReadAsync(read(null, now.Clock, cancellationToken), PartsInOrder.Empty),
-                [] => kept.Parts!.Of,
-                _ => await partsOf.ReadAsync(read(moved, now.Clock, cancellationToken), kept.Parts!.Of.Without(moved)),
+                (null, _) or (_, null) => await partsOf.ReadAsync(read(null, now.Clock, cancellationToken), PartsInOrder.Empty),
+                ([], _) => old.Of,
+                _ => await partsOf.ReadAsync(read(moved, now.Clock, cancellationToken), old.Of, moved),
             };
             kept.Parts = new Parts(now.Generation, now.Checkpoint, parts);
             return Answer(listing, options, parts);
@@ -203,21 +206,30 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
     {
         public SemaphoreSlim Turn { get; } = new(1, 1);
 
+        public long LastUsed { get; set; }
+
         public Parts? Parts { get; set; }
     }
 
     /// <summary>Turns rows, a partnership's together, into parts.</summary>
     private sealed class PartsOf<TRow>(PartnershipListing<TRow> listing, JsonTypeInfo<List<TRow>> rowsJson)
     {
-        public async Task<PartsInOrder> ReadAsync(IAsyncEnumerable<TRow> rows, PartsInOrder into)
+        /// <summary><paramref name="into"/> with the parts of the partnerships <paramref name="replaced"/> replaced by those the rows make.</summary>
+        public async Task<PartsInOrder> ReadAsync(IAsyncEnumerable<TRow> rows, PartsInOrder into, IEnumerable<Guid>? replaced = null)
         {
             var parts = into.ToBuilder();
+            foreach (var partnership in replaced ?? [])
+            {
+                parts.Remove(partnership);
+            }
+
             var ofOne = new List<TRow>();
+            var seen = new HashSet<Guid>();
             await foreach (var row in rows)
             {
                 if (ofOne.Count > 0 && listing.PartnershipOf(row) != listing.PartnershipOf(ofOne[0]))
                 {
-                    Add(parts, ofOne);
+                    Set(parts, ofOne, seen);
                 }
 
                 ofOne.Add(row);
@@ -225,16 +237,21 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
 
             if (ofOne.Count > 0)
             {
-                Add(parts, ofOne);
+                Set(parts, ofOne, seen);
             }
 
             return parts.ToImmutable();
         }
 
         /// <summary>A partnership's rows as the list's items (the serialized list without its brackets), where the answer lists them.</summary>
-        private void Add(PartsInOrder.Builder parts, List<TRow> rows)
+        private void Set(PartsInOrder.Builder parts, List<TRow> rows, HashSet<Guid> seen)
         {
-            parts.Add(new PartPlace(listing.OrderOf?.Invoke(rows[0]) ?? "", listing.PartnershipOf(rows[0])), JsonSerializer.SerializeToUtf8Bytes(rows, rowsJson)[1..^1]);
+            if (!seen.Add(listing.PartnershipOf(rows[0])))
+            {
+                throw new InvalidOperationException($"The rows of partnership {listing.PartnershipOf(rows[0])} did not come together.");
+            }
+
+            parts.Set(new PartPlace(listing.OrderOf?.Invoke(rows[0]) ?? "", listing.PartnershipOf(rows[0])), JsonSerializer.SerializeToUtf8Bytes(rows, rowsJson)[1..^1]);
             rows.Clear();
         }
     }

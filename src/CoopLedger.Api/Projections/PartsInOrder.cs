@@ -21,20 +21,10 @@ public sealed class PartsInOrder
     /// <summary>How many partnerships have a part.</summary>
     public int Count => _parts.Count;
 
-    /// <summary>The parts in the answer's order.</summary>
-    public IEnumerable<byte[]> InOrder => _parts.Values;
+    /// <summary>The parts in the answer's order (listed once: every answer written from these parts goes over them twice).</summary>
+    public IReadOnlyList<byte[]> InOrder => _inOrder ??= [.. _parts.Values];
 
-    /// <summary>These parts but those of the given partnerships.</summary>
-    public PartsInOrder Without(IEnumerable<Guid> partnerships)
-    {
-        var builder = ToBuilder();
-        foreach (var partnership in partnerships)
-        {
-            builder.Remove(partnership);
-        }
-
-        return builder.ToImmutable();
-    }
+    private byte[][]? _inOrder;
 
     /// <summary>A builder starting from these parts.</summary>
     public Builder ToBuilder() => new(_parts.ToBuilder(), _places.ToBuilder());
@@ -49,7 +39,7 @@ public sealed class PartsInOrder
             (_parts, _places) = (parts, places);
 
         /// <summary>Sets a partnership's part, wherever its place now is (an order such as a title can change).</summary>
-        public void Add(PartPlace place, byte[] part)
+        public void Set(PartPlace place, byte[] part)
         {
             Remove(place.Partnership);
             _parts[place] = part;

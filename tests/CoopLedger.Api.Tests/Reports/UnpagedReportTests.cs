@@ -23,16 +23,21 @@ public sealed class UnpagedReportTests(ApiFactory api) : IClassFixture<ApiFactor
         var (unchanged, _) = await PlannedAsync(client);
         await client.CaughtUpAsync("actions_per_challenge");
         var before = await UnpagedAsync(client);
+        // Rows altered behind the projection's back: the projection does not move for that partnership, so its part is
+        // not read again, which shows only the partnerships it moved for are.
+        await AbandonBehindTheProjectionAsync(unchanged);
 
         await client.PostAsync($"{changed}/actions", new { challengeId = challenge, title = "Échanges d'enseignants", effectiveAt = "2016-03-01", reason = "test" });
         var (added, _) = await PlannedAsync(client);
         await client.CaughtUpAsync("actions_per_challenge");
         var after = await UnpagedAsync(client);
 
-        Assert.Equal(await PagedAsync(client), after);
+        var afresh = await PagedAsync(client);
+        Assert.Equal(afresh.Where(r => r.PartnershipId != Id(unchanged)), after.Where(r => r.PartnershipId != Id(unchanged)));
         Assert.Equal((2, 3), (Live(before, changed), Live(after, changed)));
-        Assert.Equal(before.Where(r => r.PartnershipId == Id(unchanged)), after.Where(r => r.PartnershipId == Id(unchanged)));
         Assert.Equal(2, Live(after, added));
+        Assert.Equal(before.Where(r => r.PartnershipId == Id(unchanged)), after.Where(r => r.PartnershipId == Id(unchanged)));
+        Assert.Equal(0, Live(afresh, unchanged));
     }
 
     [Fact]
@@ -44,13 +49,7 @@ public sealed class UnpagedReportTests(ApiFactory api) : IClassFixture<ApiFactor
         var truth = await PagedAsync(client);
         // Rows altered behind the projection's back, then kept in parts by the next answer; a rebuild writes them right
         // again without the checkpoint going anywhere new, so only the tables' new generation can tell the parts are stale.
-        await using (var connection = new NpgsqlConnection(api.ConnectionString))
-        {
-            await connection.OpenAsync(Cancel);
-            await using var alter = new NpgsqlCommand("UPDATE actions_per_challenge.plan_actions SET status = 'Abandoned' WHERE partnership_id = $1", connection);
-            alter.Parameters.Add(new() { Value = Guid.Parse(Id(p)) });
-            await alter.ExecuteNonQueryAsync(Cancel);
-        }
+        await AbandonBehindTheProjectionAsync(p);
 
         Assert.Equal(0, Live(await UnpagedAsync(client), p));
 
@@ -96,6 +95,16 @@ public sealed class UnpagedReportTests(ApiFactory api) : IClassFixture<ApiFactor
         // The kept parts are ordered by .NET's own comparison of ids, which reads them field by field as numbers:
         // the same order as PostgreSQL's, byte by byte.
         Assert.Equal(sorted, ids.Order());
+    }
+
+    /// <summary>Every action of the partnership abandoned in the read model itself, as no event says.</summary>
+    private async Task AbandonBehindTheProjectionAsync(string partnership)
+    {
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync(Cancel);
+        await using var alter = new NpgsqlCommand("UPDATE actions_per_challenge.plan_actions SET status = 'Abandoned' WHERE partnership_id = $1", connection);
+        alter.Parameters.Add(new() { Value = Guid.Parse(Id(partnership)) });
+        await alter.ExecuteNonQueryAsync(Cancel);
     }
 
     private const string ActiveReport = "/api/reports/active-partnerships?asOf=2017-06-30";
