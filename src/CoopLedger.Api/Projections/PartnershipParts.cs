@@ -49,8 +49,6 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
     /// <summary>Queries whose parts are kept (each holds a whole answer, 8 MB for the actions of 10,000 partnerships); beyond, all are forgotten.</summary>
     private const int MaxAnswers = 4;
 
-    private static readonly ReadOnlyMemory<byte> Comma = ","u8.ToArray();
-
     private readonly ConcurrentDictionary<string, Kept> _kept = new(StringComparer.Ordinal);
 
     /// <summary>Whether answers over this projection are kept in parts (it is async and answers are kept).</summary>
@@ -127,25 +125,7 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
     private static SplicedJson Answer<TRow>(PartnershipListing<TRow> listing, JsonSerializerOptions options, PartsInOrder parts)
     {
         var (before, after) = Envelope(listing, options, parts.Count);
-        return new SplicedJson(Pieces());
-
-        IEnumerable<ReadOnlyMemory<byte>> Pieces()
-        {
-            yield return before;
-            var first = true;
-            foreach (var part in parts.InOrder)
-            {
-                if (!first)
-                {
-                    yield return Comma;
-                }
-
-                yield return part;
-                first = false;
-            }
-
-            yield return after;
-        }
+        return new SplicedJson(before, parts.InOrder, after);
     }
 
     /// <summary>

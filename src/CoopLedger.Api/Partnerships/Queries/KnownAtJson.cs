@@ -46,7 +46,7 @@ public sealed class KnownAtJson
     }
 
     /// <summary>The view's JSON known at <paramref name="knownAt"/>: a 200 answer, as <c>Results.Ok</c> would write it.</summary>
-    public IResult Answer(DateTimeOffset knownAt) => new SplicedJson([_before, Quoted(knownAt), _after]);
+    public IResult Answer(DateTimeOffset knownAt) => new SplicedJson(_before, [Quoted(knownAt)], _after);
 
     /// <summary>A date-time written as the serializer writes it (both use the same writer).</summary>
     private static byte[] Quoted(DateTimeOffset instant)
