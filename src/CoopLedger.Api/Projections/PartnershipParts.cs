@@ -6,6 +6,7 @@ using System.Text.Json.Serialization.Metadata;
 using CoopLedger.Api.Json;
 using CoopLedger.EventStore;
 using CoopLedger.EventStore.GlobalLog;
+using CoopLedger.EventStore.Reading;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -51,6 +52,32 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
 
     private readonly ConcurrentDictionary<string, Kept> _kept = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Where projections stand: whether each runs, its tables' generation, its checkpoint, and the database's clock once
+    /// they are read. Looked up for concurrent requests in one query: a dashboard's requests each ask.
+    /// </summary>
+    private readonly SharedLookups<string, Standing> _standings = new(async (projections, cancellationToken) =>
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT p.name, c.log_order::text, c.position, s.oid::bigint, clock_timestamp()
+            FROM unnest($1::text[]) p (name)
+            LEFT JOIN ledger.projection_checkpoints c ON c.name = p.name AND c.status = 'running'
+            LEFT JOIN pg_namespace s ON s.nspname = c.name
+            """);
+        command.Parameters.Add(new() { Value = projections.ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var standings = new Dictionary<string, Standing>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var clock = reader.GetFieldValue<DateTimeOffset>(4);
+            standings[reader.GetString(0)] = reader.IsDBNull(3)
+                ? new Standing(false, 0, LogCheckpoint.Start, clock)
+                : new Standing(true, reader.GetInt64(3), new LogCheckpoint(long.Parse(reader.GetString(1), CultureInfo.InvariantCulture), reader.GetInt64(2)), clock);
+        }
+
+        return standings;
+    });
+
     /// <summary>Whether answers over this projection are kept in parts (it is async and answers are kept).</summary>
     public bool Serves(string projection) => answers.Enabled && !store.Inline.Contains(projection);
 
@@ -71,19 +98,30 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
 
         var kept = _kept.GetOrAdd(key, _ => new Kept());
         kept.LastUsed = Environment.TickCount64;
+        var now = await _standings.LookUpAsync(listing.Projection, cancellationToken) ?? throw new InvalidOperationException("No standing was read.");
+        if (!now.Running)
+        {
+            // Failed, or not started: answered from the tables as they are, and nothing kept.
+            kept.Parts = null;
+            return Answer(listing, options, await partsOf.ReadAsync(read(null, now.Clock, cancellationToken), PartsInOrder.Empty));
+        }
+
+        // Parts at least as recent as the standing answer at once: concurrent requests between two moves take no turns.
+        if (kept.Parts is { } current && current.Holds(now))
+        {
+            return Answer(listing, options, current.Of);
+        }
+
         // One refresh at a time per query: requests arriving meanwhile find the parts current instead of all reading them.
         await kept.Turn.WaitAsync(cancellationToken);
         try
         {
-            var now = await StandingAsync(listing.Projection, cancellationToken);
-            if (!now.Running)
+            var old = kept.Parts;
+            if (old is not null && old.Holds(now))
             {
-                // Failed, or not started: answered from the tables as they are, and nothing kept.
-                kept.Parts = null;
-                return Answer(listing, options, await partsOf.ReadAsync(read(null, now.Clock, cancellationToken), PartsInOrder.Empty));
+                return Answer(listing, options, old.Of);
             }
 
-            var old = kept.Parts;
             var moved = old is not null && old.Generation == now.Generation && now.Checkpoint >= old.Checkpoint
                 ? await MovedAsync(old.Checkpoint, now.Checkpoint, cancellationToken)
                 : null;
@@ -129,27 +167,6 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
     }
 
     /// <summary>
-    /// Where the projection stands: whether it runs, its tables' generation, its checkpoint, and the database's clock
-    /// once they are read.
-    /// </summary>
-    private async Task<Standing> StandingAsync(string projection, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("""
-            SELECT c.log_order::text, c.position, s.oid::bigint, clock_timestamp()
-            FROM (VALUES ($1)) p (name)
-            LEFT JOIN ledger.projection_checkpoints c ON c.name = p.name AND c.status = 'running'
-            LEFT JOIN pg_namespace s ON s.nspname = c.name
-            """);
-        command.Parameters.Add(new() { Value = projection });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var clock = reader.GetFieldValue<DateTimeOffset>(3);
-        return reader.IsDBNull(2)
-            ? new Standing(false, 0, LogCheckpoint.Start, clock)
-            : new Standing(true, reader.GetInt64(2), new LogCheckpoint(long.Parse(reader.GetString(0), CultureInfo.InvariantCulture), reader.GetInt64(1)), clock);
-    }
-
-    /// <summary>
     /// The streams of the events between two checkpoints (all committed, so read in any later snapshot), by the log's
     /// index; null when there are too many of them to be worth reading one by one.
     /// </summary>
@@ -180,7 +197,11 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
     private sealed record Standing(bool Running, long Generation, LogCheckpoint Checkpoint, DateTimeOffset Clock);
 
     /// <summary>Every partnership's part (its rows serialized, comma-separated) at a checkpoint of a generation of the tables.</summary>
-    private sealed record Parts(long Generation, LogCheckpoint Checkpoint, PartsInOrder Of);
+    private sealed record Parts(long Generation, LogCheckpoint Checkpoint, PartsInOrder Of)
+    {
+        /// <summary>Whether these parts hold at least what the projection's tables hold at that standing.</summary>
+        public bool Holds(Standing standing) => Generation == standing.Generation && Checkpoint >= standing.Checkpoint;
+    }
 
     private sealed class Kept
     {
