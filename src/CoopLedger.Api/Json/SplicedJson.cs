@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Text.Json;
 
 namespace CoopLedger.Api.Json;
 
@@ -21,6 +22,26 @@ public sealed class SplicedJson(byte[] before, IReadOnlyList<byte[]> items, byte
     /// the connection, so flushing every chunk made a megabyte's answer about twice as slow to send (measured).
     /// </summary>
     private const int FlushEvery = 1024 * 1024;
+
+    /// <summary>
+    /// A view's JSON split around the value of one of its properties, found by its name and value as the serializer
+    /// writes them (<paramref name="jsonName"/> already under the naming policy): with the quotes around the name
+    /// unescaped, no string inside the view can contain that text. Null when the view does not hold that value there.
+    /// </summary>
+    public static (byte[] Before, byte[] After)? Around(byte[] json, string jsonName, byte[] value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(value);
+        byte[] property = [.. JsonSerializer.SerializeToUtf8Bytes(jsonName, options), (byte)':', .. value];
+        var at = json.AsSpan().IndexOf(property);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var valueAt = at + property.Length - value.Length;
+        return (json[..valueAt], json[(valueAt + value.Length)..]);
+    }
 
     /// <inheritdoc />
     public async Task ExecuteAsync(HttpContext httpContext)

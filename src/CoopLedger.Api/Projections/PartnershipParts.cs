@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -47,7 +46,7 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
     /// </summary>
     private const int MaxEventsSince = 20_000;
 
-    /// <summary>Queries whose parts are kept (each holds a whole answer, 8 MB for the actions of 10,000 partnerships); beyond, all are forgotten.</summary>
+    /// <summary>Queries whose parts are kept (each holds a whole answer, 8 MB for the actions of 10,000 partnerships); beyond, the least recently asked makes room.</summary>
     private const int MaxAnswers = 4;
 
     private readonly ConcurrentDictionary<string, Kept> _kept = new(StringComparer.Ordinal);
@@ -140,24 +139,14 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
         }
     }
 
-    /// <summary>
-    /// The empty view's JSON around its empty list of rows, found by the property's name: <c>"rows":[]</c> cannot occur
-    /// inside a string, whose quotes are escaped.
-    /// </summary>
+    /// <summary>The empty view's JSON around the inside of its empty list of rows.</summary>
     private static (byte[] Before, byte[] After) Envelope<TRow>(PartnershipListing<TRow> listing, JsonSerializerOptions options, int partnerships)
     {
         var empty = listing.EmptyView(partnerships);
         var view = JsonSerializer.SerializeToUtf8Bytes(empty, empty.GetType(), options);
-        var list = JsonSerializer.SerializeToUtf8Bytes(options.PropertyNamingPolicy?.ConvertName(listing.RowsProperty) ?? listing.RowsProperty, options)
-            .Concat(":[]"u8.ToArray()).ToArray();
-        var at = view.AsSpan().IndexOf(list);
-        if (at < 0)
-        {
-            throw new InvalidOperationException($"{empty.GetType().Name} has no empty {listing.RowsProperty} to hold the rows.");
-        }
-
-        var rowsAt = at + list.Length - 1;
-        return (view[..rowsAt], view[rowsAt..]);
+        var (before, after) = SplicedJson.Around(view, options.PropertyNamingPolicy?.ConvertName(listing.RowsProperty) ?? listing.RowsProperty, "[]"u8.ToArray(), options)
+            ?? throw new InvalidOperationException($"{empty.GetType().Name} has no empty {listing.RowsProperty} to hold the rows.");
+        return ([.. before, (byte)'['], [(byte)']', .. after]);
     }
 
     private static SplicedJson Answer<TRow>(PartnershipListing<TRow> listing, JsonSerializerOptions options, PartsInOrder parts)

@@ -3,7 +3,14 @@ using System.Collections.Immutable;
 namespace CoopLedger.Api.Projections;
 
 /// <summary>Where a partnership's part stands in an answer: by its order (ordinal), then by its id.</summary>
-public readonly record struct PartPlace(string Order, Guid Partnership);
+public readonly record struct PartPlace(string Order, Guid Partnership)
+{
+    /// <summary>
+    /// By order, then by id as PostgreSQL orders uuids (byte by byte): .NET compares ids field by field as numbers, the same order.
+    /// </summary>
+    public static IComparer<PartPlace> InAnswerOrder { get; } = Comparer<PartPlace>.Create((x, y) =>
+        string.CompareOrdinal(x.Order, y.Order) is var byOrder and not 0 ? byOrder : x.Partnership.CompareTo(y.Partnership));
+}
 
 /// <summary>The serialized parts of an answer, one per partnership, in the answer's order; immutable, so that an answer being written keeps its own.</summary>
 public sealed class PartsInOrder
@@ -16,7 +23,7 @@ public sealed class PartsInOrder
 
     /// <summary>No parts.</summary>
     public static PartsInOrder Empty { get; } =
-        new(ImmutableSortedDictionary.Create<PartPlace, byte[]>(new AnswerOrder()), ImmutableDictionary<Guid, PartPlace>.Empty);
+        new(ImmutableSortedDictionary.Create<PartPlace, byte[]>(PartPlace.InAnswerOrder), ImmutableDictionary<Guid, PartPlace>.Empty);
 
     /// <summary>How many partnerships have a part.</summary>
     public int Count => _parts.Count;
@@ -58,14 +65,5 @@ public sealed class PartsInOrder
 
         /// <summary>The parts as they now stand.</summary>
         public PartsInOrder ToImmutable() => new(_parts.ToImmutable(), _places.ToImmutable());
-    }
-
-    /// <summary>
-    /// By order, then by id as PostgreSQL orders uuids (byte by byte): .NET compares ids field by field as numbers, the same order.
-    /// </summary>
-    private sealed class AnswerOrder : IComparer<PartPlace>
-    {
-        public int Compare(PartPlace x, PartPlace y) =>
-            string.CompareOrdinal(x.Order, y.Order) is var byOrder and not 0 ? byOrder : x.Partnership.CompareTo(y.Partnership);
     }
 }

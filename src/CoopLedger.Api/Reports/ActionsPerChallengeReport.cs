@@ -45,11 +45,7 @@ public static class ActionsPerChallengeReport
                     http.RequestAborted);
             }
 
-            var rows = new List<ActionsPerChallengeRow>();
-            await foreach (var row in RowsAsync(dataSource, time, partnershipId is { } one ? [one] : null, limit, cursor, http.RequestAborted))
-            {
-                rows.Add(row);
-            }
+            var rows = await RowsAsync(dataSource, time, partnershipId is { } one ? [one] : null, limit, cursor, http.RequestAborted).ToListAsync(http.RequestAborted);
 
             var partnerships = rows.Select(r => r.PartnershipId).Distinct().ToList();
             if (limit is null || partnerships.Count <= limit)

@@ -23,26 +23,15 @@ public sealed class KnownAtJson
     /// <summary>How many bytes are kept: a view's JSON but its knownAt.</summary>
     public int Length => _before.Length + _after.Length;
 
-    /// <summary>
-    /// Splits the JSON of a view whose <c>knownAt</c> is <see cref="Placeholder"/> around that value. The property is
-    /// found by its name and value with the quotes around both unescaped, which no string inside the view can contain.
-    /// </summary>
+    /// <summary>Splits the JSON of a view whose <c>knownAt</c> is <see cref="Placeholder"/> around that value.</summary>
     public static KnownAtJson Of<TView>(TView view, JsonTypeInfo<TView> typeInfo)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
         var json = JsonSerializer.SerializeToUtf8Bytes(view, typeInfo);
-        var name = JsonSerializer.SerializeToUtf8Bytes(
-            typeInfo.Properties.Single(p => p.AttributeProvider is MemberInfo { Name: "KnownAt" }).Name, typeInfo.Options);
-        var value = Quoted(Placeholder);
-        var property = name.Concat(":"u8.ToArray()).Concat(value).ToArray();
-        var at = json.AsSpan().IndexOf(property);
-        if (at < 0)
-        {
-            throw new InvalidOperationException($"{typeof(TView).Name} does not name its knownAt as {Placeholder:O}.");
-        }
-
-        var valueAt = at + property.Length - value.Length;
-        return new KnownAtJson(json[..valueAt], json[(valueAt + value.Length)..]);
+        var name = typeInfo.Properties.Single(p => p.AttributeProvider is MemberInfo { Name: "KnownAt" }).Name;
+        var (before, after) = SplicedJson.Around(json, name, Quoted(Placeholder), typeInfo.Options)
+            ?? throw new InvalidOperationException($"{typeof(TView).Name} does not name its knownAt as {Placeholder:O}.");
+        return new KnownAtJson(before, after);
     }
 
     /// <summary>The view's JSON known at <paramref name="knownAt"/>: a 200 answer, as <c>Results.Ok</c> would write it.</summary>
