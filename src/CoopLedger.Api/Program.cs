@@ -24,6 +24,7 @@ builder.Services.AddCoopLedgerHealthChecks();
 builder.Services.AddCoopLedgerOpenApi();
 builder.Services.AddPartnerships();
 builder.Services.AddProjections();
+builder.Services.AddReports();
 
 var app = builder.Build();
 app.UseCoopLedgerSecurityHeaders();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using CoopLedger.EventStore.Reading;
+using Microsoft.Extensions.Primitives;
 using Npgsql;
 
 namespace CoopLedger.Api.Projections;
@@ -31,14 +32,17 @@ public sealed class AnswerCache(TimeProvider clock, IConfiguration configuration
     public bool Enabled { get; } = configuration.GetValue(Setting, true);
 
     /// <summary>What an answer to this request depends on besides the projection: route, query (not <c>minPosition</c>), day.</summary>
-    public string KeyOf(HttpRequest request) => KeyOf(request, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
-
-    /// <summary>The same, for an answer whose day was read off the clock already (which may have passed midnight since).</summary>
-    public static string KeyOf(HttpRequest request, DateOnly day)
+    public string KeyOf(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var query = request.Query.Where(p => p.Key != "minPosition").OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}");
-        return string.Create(CultureInfo.InvariantCulture, $"{request.Path}?{string.Join('&', query)}|{day:O}");
+        return KeyOf(request.Path, request.Query, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+    }
+
+    /// <summary>The same, for a route's query on a day read off the clock already (which may have passed midnight since).</summary>
+    public static string KeyOf(PathString path, IEnumerable<KeyValuePair<string, StringValues>> query, DateOnly day)
+    {
+        var asked = query.Where(p => p.Key != "minPosition").OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}");
+        return string.Create(CultureInfo.InvariantCulture, $"{path}?{string.Join('&', asked)}|{day:O}");
     }
 
     /// <summary>The projections' versions, looked up for concurrent requests in one query.</summary>

@@ -17,14 +17,19 @@ public static class ActionsPerChallengeReport
 {
     private const int MaxLimit = 1000;
 
-    private static readonly PartnershipListing<ActionsPerChallengeRow> Listing =
-        new(ActionsPerChallengeProjection.ProjectionName, _ => new ActionsPerChallengeView([]), nameof(ActionsPerChallengeView.Rows), r => r.PartnershipId);
+    private const string Route = "/api/reports/actions-per-challenge";
+
+    /// <summary>Every partnership's rows as currently known, kept in parts.</summary>
+    public static WholeList<ActionsPerChallengeRow> WholeList(ReportDataSource dataSource) =>
+        new(Route, ActionsPerChallengeProjection.ProjectionName, (_, _) => new ActionsPerChallengeView([]), nameof(ActionsPerChallengeView.Rows),
+            (partnerships, asOf, knownAt, cancellationToken) => RowsAsync(dataSource, new ReportTime(asOf, knownAt), partnerships, null, null, cancellationToken),
+            r => r.PartnershipId);
 
     /// <summary>Maps the route.</summary>
     public static WebApplication MapActionsPerChallenge(this WebApplication app)
     {
-        app.MapGet("/api/reports/actions-per-challenge", async (Guid? partnershipId, DateOnly? asOf, DateTimeOffset? knownAt, int? limit, Guid? cursor, ReportDataSource dataSource, TimeProvider clock,
-            PartnershipParts parts, HttpContext http) =>
+        app.MapGet(Route, async (Guid? partnershipId, DateOnly? asOf, DateTimeOffset? knownAt, int? limit, Guid? cursor, ReportDataSource dataSource, TimeProvider clock,
+            PartnershipParts parts, WholeList<ActionsPerChallengeRow> whole, HttpContext http) =>
         {
             var errors = new Dictionary<string, string[]>();
             if (ReportTime.From(asOf, knownAt, clock, errors) is not { } time)
@@ -38,11 +43,9 @@ public static class ActionsPerChallengeReport
             }
 
             // The whole list as currently known is kept in parts (an explicit knownAt never changes: answers kept whole do).
-            if (partnershipId is null && limit is null && cursor is null && knownAt is null && parts.Serves(Listing.Projection))
+            if (partnershipId is null && limit is null && cursor is null && knownAt is null && parts.Serves(whole.Projection))
             {
-                return await parts.AnswerAsync(Listing, http.Request, time.AsOf,
-                    (ids, knownNow, cancellationToken) => RowsAsync(dataSource, time with { KnownAt = knownNow }, ids, null, null, cancellationToken),
-                    http.RequestAborted);
+                return await parts.AnswerAsync(whole, http.Request, time.AsOf, http.RequestAborted);
             }
 
             var rows = await RowsAsync(dataSource, time, partnershipId is { } one ? [one] : null, limit, cursor, http.RequestAborted).ToListAsync(http.RequestAborted);

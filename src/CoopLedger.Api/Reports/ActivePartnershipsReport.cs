@@ -14,11 +14,13 @@ public sealed record ActivePartnershipsView(DateOnly AsOf, int Count, IReadOnlyL
 /// <summary><c>GET /api/reports/active-partnerships</c>: one indexed query on the conventions' validity ranges.</summary>
 public static class ActivePartnershipsReport
 {
+    private const string Route = "/api/reports/active-partnerships";
+
     /// <summary>Maps the route.</summary>
     public static WebApplication MapActivePartnerships(this WebApplication app)
     {
-        app.MapGet("/api/reports/active-partnerships", async (DateOnly? asOf, DateTimeOffset? knownAt, ReportDataSource dataSource, TimeProvider clock,
-            PartnershipParts parts, HttpContext http) =>
+        app.MapGet(Route, async (DateOnly? asOf, DateTimeOffset? knownAt, ReportDataSource dataSource, TimeProvider clock,
+            PartnershipParts parts, WholeList<ActivePartnershipRow> whole, HttpContext http) =>
         {
             var errors = new Dictionary<string, string[]>();
             if (ReportTime.From(asOf, knownAt, clock, errors) is not { } time)
@@ -27,11 +29,9 @@ public static class ActivePartnershipsReport
             }
 
             // As currently known, kept in parts (an explicit knownAt never changes: answers kept whole do).
-            if (knownAt is null && parts.Serves(ActivePartnershipsProjection.ProjectionName))
+            if (knownAt is null && parts.Serves(whole.Projection))
             {
-                return await parts.AnswerAsync(ListingOn(time.AsOf), http.Request, time.AsOf,
-                    (ids, knownNow, cancellationToken) => RowsAsync(dataSource, time with { KnownAt = knownNow }, ids, cancellationToken),
-                    http.RequestAborted);
+                return await parts.AnswerAsync(whole, http.Request, time.AsOf, http.RequestAborted);
             }
 
             var rows = await RowsAsync(dataSource, time, null, http.RequestAborted).ToListAsync(http.RequestAborted);
@@ -50,9 +50,10 @@ public static class ActivePartnershipsReport
         return app;
     }
 
-    /// <summary>The answer for a day, listed by title then id, with as many partnerships as have a part.</summary>
-    private static PartnershipListing<ActivePartnershipRow> ListingOn(DateOnly day) =>
-        new(ActivePartnershipsProjection.ProjectionName, count => new ActivePartnershipsView(day, count, []), nameof(ActivePartnershipsView.Partnerships),
+    /// <summary>The partnerships active on a day as currently known, kept in parts, listed by title then id.</summary>
+    public static WholeList<ActivePartnershipRow> WholeList(ReportDataSource dataSource) =>
+        new(Route, ActivePartnershipsProjection.ProjectionName, (day, count) => new ActivePartnershipsView(day, count, []), nameof(ActivePartnershipsView.Partnerships),
+            (partnerships, asOf, knownAt, cancellationToken) => RowsAsync(dataSource, new ReportTime(asOf, knownAt), partnerships, cancellationToken),
             r => r.Id, r => r.Title);
 
     /// <summary>The partnerships active on the day, of some (<paramref name="partnerships"/>) or of all, in no order.</summary>

@@ -98,10 +98,12 @@ public sealed class UnpagedReportTests(ApiFactory api) : IClassFixture<ApiFactor
         Assert.Equal(sorted, ids.Order());
     }
 
+    private Task AbandonBehindTheProjectionAsync(string partnership) => AbandonBehindTheProjectionAsync(api.ConnectionString, partnership);
+
     /// <summary>Every action of the partnership abandoned in the read model itself, as no event says.</summary>
-    private async Task AbandonBehindTheProjectionAsync(string partnership)
+    internal static async Task AbandonBehindTheProjectionAsync(string connectionString, string partnership)
     {
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(Cancel);
         await using var alter = new NpgsqlCommand("UPDATE actions_per_challenge.plan_actions SET status = 'Abandoned' WHERE partnership_id = $1", connection);
         alter.Parameters.Add(new() { Value = Guid.Parse(Id(partnership)) });
@@ -165,7 +167,7 @@ public sealed class UnpagedReportTests(ApiFactory api) : IClassFixture<ApiFactor
         return rows;
     }
 
-    private static List<Row> RowsOf(JsonElement answer) =>
+    internal static List<Row> RowsOf(JsonElement answer) =>
         [.. answer.GetProperty("rows").EnumerateArray().Select(r =>
             new Row(r.GetProperty("partnershipId").GetString()!, r.GetProperty("challengeId").GetString()!, r.GetRawText()))];
 }

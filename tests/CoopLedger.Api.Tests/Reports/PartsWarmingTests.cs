@@ -1,0 +1,125 @@
+using CoopLedger.Api.Projections;
+using CoopLedger.Api.Reports;
+using CoopLedger.Api.Security;
+using CoopLedger.Api.Tests.Partnerships;
+using CoopLedger.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CoopLedger.Api.Tests.Reports;
+
+/// <summary>
+/// The whole lists dashboards open with are read before anyone asks: tomorrow's before midnight, and today's again as
+/// soon as a rebuild swaps new tables in. Each test alters rows behind the projection once the list is warm: a request
+/// that read the tables itself would see the alteration, one answered from the warm parts does not.
+/// </summary>
+public sealed class PartsWarmingTests(PartsWarmingTests.SettableClockApiFactory api) : IClassFixture<PartsWarmingTests.SettableClockApiFactory>
+{
+    private const string Actions = "/api/reports/actions-per-challenge";
+    private const string Active = "/api/reports/active-partnerships";
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_first_request_after_midnight_is_answered_from_lists_read_before()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        api.Clock.Set(new DateTimeOffset(today.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero));
+        try
+        {
+            var client = new ApiClient(api.CreateClient());
+            var (p, _) = await UnpagedReportTests.PlannedAsync(client);
+            await client.CaughtUpAsync("actions_per_challenge", "active_partnerships");
+
+            api.Clock.Set(new DateTimeOffset(today.ToDateTime(new TimeOnly(23, 55)), TimeSpan.Zero));
+            var tomorrow = today.AddDays(1);
+            await WarmAsync(client, tomorrow, api.Services.GetRequiredService<WholeList<ActionsPerChallengeRow>>());
+            await WarmAsync(client, tomorrow, api.Services.GetRequiredService<WholeList<ActivePartnershipRow>>());
+            await UnpagedReportTests.AbandonBehindTheProjectionAsync(api.ConnectionString, p);
+
+            api.Clock.Set(new DateTimeOffset(tomorrow.ToDateTime(new TimeOnly(0, 0, 30)), TimeSpan.Zero));
+            client = new ApiClient(api.CreateClient());
+            var first = UnpagedReportTests.RowsOf(await client.GetAsync(Actions));
+
+            Assert.Equal(2, UnpagedReportTests.Live(first, p));
+            Assert.Equal(0, UnpagedReportTests.Live(UnpagedReportTests.RowsOf(await client.GetAsync($"{Actions}?partnershipId={UnpagedReportTests.Id(p)}")), p));
+            // Tomorrow's active partnerships, kept warm the same way, are tomorrow's answer.
+            var active = await client.GetAsync(Active);
+            Assert.Equal(tomorrow.ToString("O"), active.GetProperty("asOf").GetString());
+            Assert.Equal((await client.GetAsync($"{Active}?knownAt={await ApiClient.InstantAsync()}")).GetRawText(), active.GetRawText());
+        }
+        finally
+        {
+            api.Clock.Set(DateTimeOffset.UtcNow);
+        }
+    }
+
+    [Fact]
+    public async Task After_a_rebuild_today_s_lists_are_read_again_before_anyone_asks()
+    {
+        var client = new ApiClient(api.CreateClient());
+        var (p, _) = await UnpagedReportTests.PlannedAsync(client);
+        await client.CaughtUpAsync("actions_per_challenge");
+        var today = DateOnly.FromDateTime(api.Clock.GetUtcNow().UtcDateTime);
+        var actions = api.Services.GetRequiredService<WholeList<ActionsPerChallengeRow>>();
+        // Kept warm since the service started: the partnership may not be in it yet (a list no one asks for is brought up to date once a minute).
+        var before = await WarmAsync(null, today, actions);
+
+        using var rebuild = await api.CreateClient().PostAsync(new Uri("/api/projections/actions_per_challenge/rebuild", UriKind.Relative), null, Cancel);
+        await client.RebuiltAsync();
+        await client.CaughtUpAsync("actions_per_challenge");
+        var after = await WarmAsync(client, today, actions, before.Generation);
+        await UnpagedReportTests.AbandonBehindTheProjectionAsync(api.ConnectionString, p);
+
+        Assert.NotEqual(before.Generation, after.Generation);
+        Assert.Equal(2, UnpagedReportTests.Live(UnpagedReportTests.RowsOf(await client.GetAsync(Actions)), p));
+    }
+
+    /// <summary>
+    /// Waits until the list's request without a query on <paramref name="day"/> is kept warm, at the projection's
+    /// position when <paramref name="client"/> is given, and from tables other than the generation <paramref name="replaced"/>.
+    /// </summary>
+    private async Task<KeptParts> WarmAsync<TRow>(ApiClient? client, DateOnly day, WholeList<TRow> list, long? replaced = null)
+    {
+        var position = client is null ? 0 : (await client.GetAsync("/api/projections")).GetProperty("projections").EnumerateArray()
+            .Single(p => p.GetProperty("name").GetString() == list.Projection).GetProperty("position").GetInt64();
+        var parts = api.Services.GetRequiredService<PartnershipParts>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (parts.KeptFor(list, day) is not { } kept || kept.Checkpoint.Position < position || kept.Generation == replaced)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{list.Route} on {day} was not kept warm at {position}");
+            await Task.Delay(50, Cancel);
+        }
+
+        return parts.KeptFor(list, day)!;
+    }
+
+    /// <summary>The service with a clock the tests set.</summary>
+    public sealed class SettableClockApiFactory(PostgresCluster cluster) : ApiFactory(cluster)
+    {
+        /// <summary>The service's clock.</summary>
+        public SettableClock Clock { get; } = new();
+
+        /// <inheritdoc />
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            // Tokens are issued on the real clock: their validation reads it (the service's clock is set hours ahead).
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock)
+                .AddSingleton(provider => new TokenIssuer(provider.GetRequiredService<TokenSettings>(), TimeProvider.System)));
+        }
+    }
+
+    /// <summary>The system's clock moved to an instant set, from which it runs on.</summary>
+    public sealed class SettableClock : TimeProvider
+    {
+        private long _offsetTicks;
+
+        /// <summary>Makes the clock read <paramref name="now"/> now.</summary>
+        public void Set(DateTimeOffset now) => Interlocked.Exchange(ref _offsetTicks, (now - System.GetUtcNow()).Ticks);
+
+        /// <inheritdoc />
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow().AddTicks(Interlocked.Read(ref _offsetTicks));
+    }
+}
