@@ -7,9 +7,11 @@ namespace CoopLedger.Api.Projections;
 
 /// <summary>
 /// Serves a query over a projection from the <see cref="AnswerCache"/> while the projection has not moved, and keeps
-/// each successful answer it computes. Inline projections are left alone: their appends do not move a checkpoint.
+/// each successful answer it computes. Inline projections are left alone: their appends do not move a checkpoint; so are
+/// the requests the route answers from a whole list kept in parts (<paramref name="wholeList"/>, a <see cref="WholeList{TRow}"/>),
+/// which looks up where the projection stands itself.
 /// </summary>
-public sealed class CachedAnswers(string projection) : IEndpointFilter
+public sealed class CachedAnswers(string projection, Type? wholeList = null) : IEndpointFilter
 {
     /// <inheritdoc />
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -18,7 +20,8 @@ public sealed class CachedAnswers(string projection) : IEndpointFilter
         ArgumentNullException.ThrowIfNull(next);
         var services = context.HttpContext.RequestServices;
         var cache = services.GetRequiredService<AnswerCache>();
-        if (!cache.Enabled || services.GetRequiredService<PostgresEventStore>().Inline.Contains(projection))
+        if (!cache.Enabled || services.GetRequiredService<PostgresEventStore>().Inline.Contains(projection)
+            || (wholeList is not null && services.GetRequiredService<PartnershipParts>().Serves((IWholeList)services.GetRequiredService(wholeList), context.HttpContext.Request)))
         {
             return await next(context);
         }
@@ -53,4 +56,8 @@ public static class ProjectionReads
     /// </summary>
     public static RouteHandlerBuilder ReadsProjection(this RouteHandlerBuilder route, string projection) =>
         route.AddEndpointFilter(new ReadYourWrites(projection)).AddEndpointFilter(new CachedAnswers(projection));
+
+    /// <summary>The same, for a route answering its whole list as currently known from parts (<see cref="PartnershipParts"/>), and other requests from queries.</summary>
+    public static RouteHandlerBuilder ReadsWholeList<TRow>(this RouteHandlerBuilder route, string projection) =>
+        route.AddEndpointFilter(new ReadYourWrites(projection)).AddEndpointFilter(new CachedAnswers(projection, typeof(WholeList<TRow>)));
 }

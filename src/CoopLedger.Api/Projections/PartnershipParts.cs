@@ -74,8 +74,16 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
         return standings;
     });
 
+    /// <summary>Whether the request asks for the list as kept in parts: whole, as currently known, over an async projection, with answers kept.</summary>
+    public bool Serves(IWholeList list, HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        ArgumentNullException.ThrowIfNull(request);
+        return Serves(list.Projection) && !list.NarrowedBy.Any(request.Query.ContainsKey);
+    }
+
     /// <summary>Whether lists over this projection are kept in parts (it is async and answers are kept).</summary>
-    public bool Serves(string projection) => answers.Enabled && !store.Inline.Contains(projection);
+    private bool Serves(string projection) => answers.Enabled && !store.Inline.Contains(projection);
 
     /// <summary>The answer to <paramref name="request"/>, for the day <paramref name="asOf"/>, from the parts kept and the partnerships read again.</summary>
     public async Task<IResult> AnswerAsync(IWholeList list, HttpRequest request, DateOnly asOf, CancellationToken cancellationToken)

@@ -16,19 +16,23 @@ public interface IWholeList
     /// <summary>The projection whose tables the rows are read from.</summary>
     string Projection { get; }
 
+    /// <summary>The query parameters that ask for less than the whole list as currently known (one partnership, a page, another instant).</summary>
+    IReadOnlyList<string> NarrowedBy { get; }
+
     /// <summary>The list on a day, with nothing kept yet.</summary>
     KeptList KeptOn(DateOnly day, JsonSerializerOptions options);
 }
 
 /// <summary>
 /// A route answering every partnership's rows of a read model kept per partnership (a <c>PartnershipReadModel</c>): its
-/// path; the projection it reads; the answer on a day without rows given how many partnerships have some
+/// path; the projection it reads; the query parameters that ask for less than the whole list as currently known
+/// (<paramref name="NarrowedBy"/>); the answer on a day without rows given how many partnerships have some
 /// (<paramref name="EmptyView"/>, whose property <paramref name="RowsProperty"/> is the empty list the rows go in); the
 /// rows; the partnership of a row; and the order of the partnerships in the answer, by <paramref name="OrderOf"/> of
 /// their first row then by id (by id alone when null). The rows of a partnership come together, in the order the answer
 /// lists them.
 /// </summary>
-public sealed record WholeList<TRow>(string Route, string Projection, Func<DateOnly, int, object> EmptyView, string RowsProperty,
+public sealed record WholeList<TRow>(string Route, string Projection, IReadOnlyList<string> NarrowedBy, Func<DateOnly, int, object> EmptyView, string RowsProperty,
     PartnershipRows<TRow> Rows, Func<TRow, Guid> PartnershipOf, Func<TRow, string>? OrderOf = null) : IWholeList
 {
     /// <inheritdoc />

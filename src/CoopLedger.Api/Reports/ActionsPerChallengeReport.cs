@@ -21,7 +21,7 @@ public static class ActionsPerChallengeReport
 
     /// <summary>Every partnership's rows as currently known, kept in parts.</summary>
     public static WholeList<ActionsPerChallengeRow> WholeList(ReportDataSource dataSource) =>
-        new(Route, ActionsPerChallengeProjection.ProjectionName, (_, _) => new ActionsPerChallengeView([]), nameof(ActionsPerChallengeView.Rows),
+        new(Route, ActionsPerChallengeProjection.ProjectionName, ["partnershipId", "limit", "cursor", "knownAt"], (_, _) => new ActionsPerChallengeView([]), nameof(ActionsPerChallengeView.Rows),
             (partnerships, asOf, knownAt, cancellationToken) => RowsAsync(dataSource, new ReportTime(asOf, knownAt), partnerships, null, null, cancellationToken),
             r => r.PartnershipId);
 
@@ -43,7 +43,7 @@ public static class ActionsPerChallengeReport
             }
 
             // The whole list as currently known is kept in parts (an explicit knownAt never changes: answers kept whole do).
-            if (partnershipId is null && limit is null && cursor is null && knownAt is null && parts.Serves(whole.Projection))
+            if (parts.Serves(whole, http.Request))
             {
                 return await parts.AnswerAsync(whole, http.Request, time.AsOf, http.RequestAborted);
             }
@@ -60,7 +60,7 @@ public static class ActionsPerChallengeReport
             var extra = partnerships[limit.Value];
             return Results.Ok(new ActionsPerChallengeView([.. rows.TakeWhile(r => r.PartnershipId != extra)], partnerships[limit.Value - 1].ToString()));
         })
-        .ReadsProjection(ActionsPerChallengeProjection.ProjectionName)
+        .ReadsWholeList<ActionsPerChallengeRow>(ActionsPerChallengeProjection.ProjectionName)
         .Produces<ActionsPerChallengeView>()
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable)

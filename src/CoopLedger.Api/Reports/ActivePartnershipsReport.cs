@@ -29,7 +29,7 @@ public static class ActivePartnershipsReport
             }
 
             // As currently known, kept in parts (an explicit knownAt never changes: answers kept whole do).
-            if (knownAt is null && parts.Serves(whole.Projection))
+            if (parts.Serves(whole, http.Request))
             {
                 return await parts.AnswerAsync(whole, http.Request, time.AsOf, http.RequestAborted);
             }
@@ -39,7 +39,7 @@ public static class ActivePartnershipsReport
             // In the order the kept parts stand in, written once for both.
             return Results.Ok(new ActivePartnershipsView(time.AsOf, rows.Count, [.. rows.OrderBy(r => new PartPlace(r.Title, r.Id), PartPlace.InAnswerOrder)]));
         })
-        .ReadsProjection(ActivePartnershipsProjection.ProjectionName)
+        .ReadsWholeList<ActivePartnershipRow>(ActivePartnershipsProjection.ProjectionName)
         .Produces<ActivePartnershipsView>()
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
@@ -52,7 +52,7 @@ public static class ActivePartnershipsReport
 
     /// <summary>The partnerships active on a day as currently known, kept in parts, listed by title then id.</summary>
     public static WholeList<ActivePartnershipRow> WholeList(ReportDataSource dataSource) =>
-        new(Route, ActivePartnershipsProjection.ProjectionName, (day, count) => new ActivePartnershipsView(day, count, []), nameof(ActivePartnershipsView.Partnerships),
+        new(Route, ActivePartnershipsProjection.ProjectionName, ["knownAt"], (day, count) => new ActivePartnershipsView(day, count, []), nameof(ActivePartnershipsView.Partnerships),
             (partnerships, asOf, knownAt, cancellationToken) => RowsAsync(dataSource, new ReportTime(asOf, knownAt), partnerships, cancellationToken),
             r => r.Id, r => r.Title);
 

@@ -83,6 +83,21 @@ public sealed class UnpagedReportTests(ApiFactory api) : IClassFixture<ApiFactor
     }
 
     [Fact]
+    public async Task A_request_for_less_than_the_whole_list_is_kept_whole_while_the_projection_has_not_moved()
+    {
+        var client = new ApiClient(api.CreateClient());
+        var (p, _) = await PlannedAsync(client);
+        await client.CaughtUpAsync("actions_per_challenge");
+        var one = $"{Report}&partnershipId={Id(p)}";
+        Assert.Equal(2, Live(RowsOf(await client.GetAsync(one)), p));
+
+        await AbandonBehindTheProjectionAsync(p);
+
+        // Answered by its query the first time, then kept as that answer (not skipped as if it were the whole list).
+        Assert.Equal(2, Live(RowsOf(await client.GetAsync(one)), p));
+    }
+
+    [Fact]
     public async Task Ids_are_ordered_as_PostgreSQL_orders_uuids()
     {
         var ids = Enumerable.Range(0, 2000).Select(_ => Guid.NewGuid()).ToArray();
