@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using CoopLedger.Api.Security;
 using CoopLedger.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +41,24 @@ public class ApiFactory(PostgresCluster cluster) : WebApplicationFactory<Program
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var count = new NpgsqlCommand("SELECT count(*) FROM ledger.events", connection);
         return (long)(await count.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+    }
+
+    /// <summary>Waits until <c>/health/ready</c> answers 200 (the first pass of the warm-up follows the start); its body.</summary>
+    public async Task<JsonElement> ReadyAsync()
+    {
+        var client = CreateDefaultClient();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative), TestContext.Current.CancellationToken);
+            if (response.StatusCode == HttpStatusCode.OK || DateTime.UtcNow > deadline)
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                return JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.Clone();
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
     }
 
     /// <summary>A client whose requests carry a token for <paramref name="holder"/> (none when null).</summary>

@@ -4,10 +4,11 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CoopLedger.Api.Health;
 
-/// <summary>Liveness (the process answers) and readiness (the database is reachable and migrated).</summary>
+/// <summary>Liveness (the process answers) and readiness (the database is reachable and migrated, and every check tagged <see cref="ReadyTag"/> passes).</summary>
 public static class HealthEndpoints
 {
-    private const string ReadyTag = "ready";
+    /// <summary>The tag of the checks readiness is made of.</summary>
+    public const string ReadyTag = "ready";
 
     /// <summary>Registers the health checks.</summary>
     public static IServiceCollection AddCoopLedgerHealthChecks(this IServiceCollection services)

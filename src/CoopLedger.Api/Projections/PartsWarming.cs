@@ -5,7 +5,8 @@ namespace CoopLedger.Api.Projections;
 /// serve, again as soon as a rebuild swaps new tables in, and tomorrow's in the day's last minutes, so that the first
 /// request after midnight finds it ready. Read whole, the unpaged actions report of 10,000 partnerships takes about
 /// half a second: without the warm-up the first request of each day, after each start and after each rebuild waited
-/// for it. Lists in use are also brought up to date between requests.
+/// for it. Lists in use are also brought up to date between requests. The service is ready once the first pass is done
+/// (<see cref="WholeListsReadinessCheck"/>).
 /// </summary>
 public sealed partial class PartsWarming(IServiceProvider services, TimeProvider clock, ILogger<PartsWarming> logger) : BackgroundService
 {
@@ -14,6 +15,11 @@ public sealed partial class PartsWarming(IServiceProvider services, TimeProvider
 
     /// <summary>How long before midnight (the service's clock, UTC, as <c>asOf</c>'s default) tomorrow's lists are kept warm too.</summary>
     public static readonly TimeSpan BeforeMidnight = TimeSpan.FromMinutes(10);
+
+    private volatile bool _firstPassDone;
+
+    /// <summary>Whether a pass has kept every list warm it could (readiness waits for it: the first requests would otherwise wait for the lists).</summary>
+    public bool FirstPassDone => _firstPassDone;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -29,6 +35,7 @@ public sealed partial class PartsWarming(IServiceProvider services, TimeProvider
             {
                 await parts.KeepWarmAsync(WarmNow(lists), stoppingToken);
                 failing = false;
+                _firstPassDone = true;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

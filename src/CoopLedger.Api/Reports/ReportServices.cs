@@ -1,3 +1,4 @@
+using CoopLedger.Api.Health;
 using CoopLedger.Api.Projections;
 
 namespace CoopLedger.Api.Reports;
@@ -10,7 +11,9 @@ public static class ReportServices
     {
         AddWholeList(services, ActionsPerChallengeReport.WholeList);
         AddWholeList(services, ActivePartnershipsReport.WholeList);
-        services.AddHostedService<PartsWarming>();
+        services.AddSingleton<PartsWarming>();
+        services.AddHostedService(provider => provider.GetRequiredService<PartsWarming>());
+        services.AddHealthChecks().AddCheck<WholeListsReadinessCheck>("whole lists", tags: [HealthEndpoints.ReadyTag]);
         return services;
     }
 

@@ -11,7 +11,7 @@ public sealed class ReadinessTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task Readiness_turns_503_when_a_migration_is_missing_while_liveness_stays_200()
     {
         var client = api.CreateClient();
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/ready", UriKind.Relative), Cancel)).StatusCode);
+        await api.ReadyAsync();
 
         await using (var connection = new NpgsqlConnection(api.ConnectionString))
         {

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using CoopLedger.Api.Projections;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CoopLedger.Api.Tests.Service;
 
@@ -16,13 +19,23 @@ public sealed class ServiceSkeletonTests(ApiFactory api) : IClassFixture<ApiFact
     }
 
     [Fact]
-    public async Task Readiness_answers_200_once_the_database_is_reachable_and_migrated()
+    public async Task Readiness_answers_200_once_the_database_is_reachable_and_migrated_and_the_whole_lists_are_read()
     {
-        var response = await api.CreateClient().GetAsync(new Uri("/health/ready", UriKind.Relative), Cancel);
+        var body = await api.ReadyAsync();
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel));
-        Assert.Equal("Healthy", body.RootElement.GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.GetProperty("status").GetString());
+        Assert.Equal([("database", "Healthy"), ("whole lists", "Healthy")],
+            body.GetProperty("checks").EnumerateArray().Select(c => (c.GetProperty("name").GetString(), c.GetProperty("status").GetString())).Order());
+    }
+
+    [Fact]
+    public async Task Readiness_waits_for_the_first_pass_of_the_warm_up()
+    {
+        var warming = new PartsWarming(api.Services, TimeProvider.System, NullLogger<PartsWarming>.Instance);
+
+        var result = await new WholeListsReadinessCheck(warming).CheckHealthAsync(new(), Cancel);
+
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
     }
 
     [Fact]

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace CoopLedger.Api.Projections;
+
+/// <summary>
+/// Ready once the whole lists dashboards open with have been read (<see cref="PartsWarming"/>), or found not to be kept
+/// (their projection rebuilding or failed): at 10,000 partnerships reading them takes about half a second, which the
+/// first requests routed to a new instance would otherwise wait for. Once read, they stay so.
+/// </summary>
+public sealed class WholeListsReadinessCheck(PartsWarming warming) : IHealthCheck
+{
+    /// <inheritdoc />
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(warming.FirstPassDone
+            ? HealthCheckResult.Healthy("The whole lists are kept warm.")
+            : HealthCheckResult.Unhealthy("Reading the whole lists dashboards open with."));
+}
