@@ -95,28 +95,41 @@ internal sealed class ServiceProcess : IDisposable
         for (var i = 0; i < requests + 20 && clock.Elapsed < atMost; i++)
         {
             var started = Stopwatch.GetTimestamp();
-            using var response = await Http.GetAsync(new Uri(route, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException($"{route}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-            }
-
-            await using var body = await response.Content.ReadAsStreamAsync();
-            var length = 0;
-            for (int read; (read = await body.ReadAsync(buffer)) > 0;)
-            {
-                length += read;
-            }
-
+            bytes = await RequestAsync(route, buffer);
             if (i >= 20)
             {
                 latency.Record(started);
             }
-
-            bytes = length;
         }
 
         return (latency, bytes);
+    }
+
+    /// <summary>How long one request of a route takes, its answer read to the end.</summary>
+    public async Task<TimeSpan> TimeOnceAsync(string route)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await RequestAsync(route, new byte[64 * 1024]);
+        return Stopwatch.GetElapsedTime(started);
+    }
+
+    /// <summary>Requests a route and reads its answer through <paramref name="buffer"/>; its length.</summary>
+    private async Task<int> RequestAsync(string route, byte[] buffer)
+    {
+        using var response = await Http.GetAsync(new Uri(route, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{route}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var length = 0;
+        for (int read; (read = await body.ReadAsync(buffer)) > 0;)
+        {
+            length += read;
+        }
+
+        return length;
     }
 
     public static string Row(string route, LatencyRecorder latency, int bytes) =>
