@@ -37,12 +37,10 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
     /// </summary>
     private const int MaxAsked = 4;
 
-    /// <summary>A list asked for within this long is in use: each pass of the warm-up brings it up to date.</summary>
-    private static readonly long InUse = (long)TimeSpan.FromMinutes(1).TotalMilliseconds;
-
     /// <summary>
-    /// A list kept warm and not in use is brought up to date this often: the events since then stay few enough to be
-    /// read by partnership, whatever the officers' pace.
+    /// A list kept warm is brought up to date at least this often, asked for or not, so that the events since stay few
+    /// enough to be read by partnership at an officers' pace. Not more often: requests bring a list in use up to date
+    /// themselves, and a pass after every move would read again, under a heavy load of commands, what no one asks for.
     /// </summary>
     private static readonly long WarmEvery = (long)TimeSpan.FromMinutes(1).TotalMilliseconds;
 
@@ -105,8 +103,8 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
 
     /// <summary>
     /// One pass of the warm-up: keeps <paramref name="warm"/> warm (the requests without a query of these days) and no
-    /// longer those kept warm before; reads whole at once every list without parts of the tables now serving; brings up
-    /// to date the lists in use, and those kept warm once a minute; forgets those no longer asked for.
+    /// longer those kept warm before; reads whole at once every list without parts of the tables now serving; brings
+    /// those kept warm up to date once a minute; forgets the others once no longer asked for.
     /// </summary>
     public async Task KeepWarmAsync(IReadOnlyCollection<(IWholeList List, DateOnly Day)> warm, CancellationToken cancellationToken)
     {
@@ -133,7 +131,7 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
             {
                 kept.Parts = null;
             }
-            else if (kept.Parts is not { } parts || parts.Generation != now.Generation || tick - kept.LastAsked < InUse || (kept.Warm && tick - kept.LastKept >= WarmEvery))
+            else if (kept.Parts is not { } parts || parts.Generation != now.Generation || (kept.Warm && tick - kept.LastKept >= WarmEvery))
             {
                 await UpToDateAsync(kept, now, cancellationToken);
             }

@@ -5,7 +5,7 @@ namespace CoopLedger.Api.Projections;
 /// serve, again as soon as a rebuild swaps new tables in, and tomorrow's in the day's last minutes, so that the first
 /// request after midnight finds it ready. Read whole, the unpaged actions report of 10,000 partnerships takes about
 /// half a second: without the warm-up the first request of each day, after each start and after each rebuild waited
-/// for it. Lists in use are also brought up to date between requests. The service is ready once the first pass is done
+/// for it. The service is ready once the first pass is done
 /// (<see cref="WholeListsReadinessCheck"/>).
 /// </summary>
 public sealed partial class PartsWarming(IServiceProvider services, TimeProvider clock, ILogger<PartsWarming> logger) : BackgroundService
