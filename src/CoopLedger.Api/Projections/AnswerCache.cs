@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using CoopLedger.EventStore.Reading;
-using Microsoft.Extensions.Primitives;
 using Npgsql;
 
 namespace CoopLedger.Api.Projections;
@@ -35,14 +34,8 @@ public sealed class AnswerCache(TimeProvider clock, IConfiguration configuration
     public string KeyOf(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return KeyOf(request.Path, request.Query, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
-    }
-
-    /// <summary>The same, for a route's query on a day read off the clock already (which may have passed midnight since).</summary>
-    public static string KeyOf(PathString path, IEnumerable<KeyValuePair<string, StringValues>> query, DateOnly day)
-    {
-        var asked = query.Where(p => p.Key != "minPosition").OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}");
-        return string.Create(CultureInfo.InvariantCulture, $"{path}?{string.Join('&', asked)}|{day:O}");
+        var query = request.Query.Where(p => p.Key != "minPosition").OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}");
+        return string.Create(CultureInfo.InvariantCulture, $"{request.Path}?{string.Join('&', query)}|{DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime):O}");
     }
 
     /// <summary>The projections' versions, looked up for concurrent requests in one query.</summary>

@@ -20,7 +20,7 @@ namespace CoopLedger.Api.Projections;
 /// are every partnership whose rows can differ. Rows are read as known at the database's clock after the checkpoint
 /// was read, later than every event up to it (the service's own "now" may be earlier, and a part read short of its
 /// partnership's last event would never be read again). A rebuild swaps in new tables (a new schema): every part is
-/// read again. Lists are kept per route, query and day, and not when keeping answers is off (<see cref="AnswerCache.Setting"/>);
+/// read again. Lists are kept per route and day, and not when keeping answers is off (<see cref="AnswerCache.Setting"/>);
 /// <see cref="PartsWarming"/> keeps the day's default lists warm, so that no request waits for a whole list to be read.
 /// </remarks>
 public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache answers, PostgresEventStore store, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
@@ -48,6 +48,7 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
     private static readonly long Forgotten = (long)TimeSpan.FromMinutes(10).TotalMilliseconds;
 
     private readonly ConcurrentDictionary<string, KeptList> _kept = new(StringComparer.Ordinal);
+    private readonly Lock _making = new();
 
     /// <summary>Where projections stand, looked up for concurrent requests in one query: a dashboard's requests each ask.</summary>
     private readonly SharedLookups<string, ProjectionStanding> _standings = new(async (projections, cancellationToken) =>
@@ -83,12 +84,11 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
     /// <summary>Whether lists over this projection are kept in parts (it is async and answers are kept).</summary>
     private bool Serves(string projection) => answers.Enabled && !store.Inline.Contains(projection);
 
-    /// <summary>The answer to <paramref name="request"/>, for the day <paramref name="asOf"/>, from the parts kept and the partnerships read again.</summary>
-    public async Task<IResult> AnswerAsync(IWholeList list, HttpRequest request, DateOnly asOf, CancellationToken cancellationToken)
+    /// <summary>The list's answer on the day <paramref name="asOf"/>, from the parts kept and the partnerships read again.</summary>
+    public async Task<IResult> AnswerAsync(IWholeList list, DateOnly asOf, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(list);
-        ArgumentNullException.ThrowIfNull(request);
-        var kept = Keep(AnswerCache.KeyOf(request.Path, request.Query, asOf), list, asOf, warm: false);
+        var kept = Keep(list, asOf, warm: false);
         kept.LastAsked = Environment.TickCount64;
         var now = await StandingAsync(list.Projection, cancellationToken);
         if (!now.Running)
@@ -102,62 +102,91 @@ public sealed class PartnershipParts(NpgsqlDataSource dataSource, AnswerCache an
     }
 
     /// <summary>
-    /// One pass of the warm-up: keeps <paramref name="warm"/> warm (the requests without a query of these days) and no
-    /// longer those kept warm before; reads whole at once every list without parts of the tables now serving; brings
-    /// those kept warm up to date once a minute; forgets the others once no longer asked for.
+    /// One pass of the warm-up: keeps <paramref name="warm"/> warm (these lists on these days) and no longer those kept
+    /// warm before; reads each of them whole at once when it has no parts of the tables now serving, and brings it up
+    /// to date once a minute; forgets the lists only asked for once no longer asked for. A list that fails does not
+    /// keep the others from being kept warm: the failures are thrown together at the end.
     /// </summary>
     public async Task KeepWarmAsync(IReadOnlyCollection<(IWholeList List, DateOnly Day)> warm, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(warm);
-        var keys = warm.Where(w => Serves(w.List.Projection)).ToDictionary(w => KeyOf(w.List, w.Day));
-        foreach (var (key, (list, day)) in keys)
-        {
-            Keep(key, list, day, warm: true).Warm = true;
-        }
-
+        var lists = warm.Where(w => Serves(w.List.Projection)).DistinctBy(w => KeyOf(w.List, w.Day))
+            .ToDictionary(w => KeyOf(w.List, w.Day), w => Keep(w.List, w.Day, warm: true), StringComparer.Ordinal);
         var tick = Environment.TickCount64;
         foreach (var kept in _kept)
         {
-            if (kept.Value.Warm ? !keys.ContainsKey(kept.Key) : tick - kept.Value.LastAsked > Forgotten)
+            if (kept.Value.Warm ? !lists.ContainsKey(kept.Key) : tick - kept.Value.LastAsked > Forgotten)
             {
                 _kept.TryRemove(kept);
             }
         }
 
-        foreach (var kept in _kept.Values.Where(k => Serves(k.Projection)))
+        var failures = new List<Exception>();
+        foreach (var kept in lists.Values)
         {
-            var now = await StandingAsync(kept.Projection, cancellationToken);
-            if (!now.Running)
+            try
             {
-                kept.Parts = null;
+                var now = await StandingAsync(kept.Projection, cancellationToken);
+                if (!now.Running)
+                {
+                    kept.Parts = null;
+                }
+                else if (kept.Parts is not { } parts || parts.Generation != now.Generation || tick - kept.LastKept >= WarmEvery)
+                {
+                    await UpToDateAsync(kept, now, cancellationToken);
+                }
             }
-            else if (kept.Parts is not { } parts || parts.Generation != now.Generation || (kept.Warm && tick - kept.LastKept >= WarmEvery))
+#pragma warning disable CA1031 // Each list's failure is its own (a read timed out): the others are still kept warm, and all are thrown below.
+            catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
             {
-                await UpToDateAsync(kept, now, cancellationToken);
+                failures.Add(failure);
             }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new AggregateException("Some whole lists could not be kept warm.", failures);
         }
     }
 
-    /// <summary>The parts kept for a route's request without a query on a day, if any (what the warm-up keeps).</summary>
+    /// <summary>The parts kept of a list on a day, if any (what the warm-up keeps).</summary>
     public KeptParts? KeptFor(IWholeList list, DateOnly day) => _kept.TryGetValue(KeyOf(list, day), out var kept) ? kept.Parts : null;
 
-    private static string KeyOf(IWholeList list, DateOnly day) => AnswerCache.KeyOf(new PathString(list.Route), [], day);
+    /// <summary>
+    /// What a list's answer depends on besides the projection: its route and its day. The rest of a query asks for less
+    /// than the whole list (<see cref="IWholeList.NarrowedBy"/>, not kept in parts) or does not change the answer
+    /// (<c>minPosition</c>, or anything else a client adds, which must not cost a list of its own).
+    /// </summary>
+    private static string KeyOf(IWholeList list, DateOnly day) => string.Create(CultureInfo.InvariantCulture, $"{list.Route}|{day:O}");
 
-    /// <summary>The list kept under a key, made when there is none.</summary>
-    private KeptList Keep(string key, IWholeList list, DateOnly day, bool warm)
+    /// <summary>The list kept of a list on a day, made when there is none.</summary>
+    private KeptList Keep(IWholeList list, DateOnly day, bool warm)
     {
-        if (_kept.TryGetValue(key, out var kept))
+        var key = KeyOf(list, day);
+        if (!_kept.TryGetValue(key, out var kept))
         {
-            return kept;
+            // Rare (a new day, a date not asked before): one at a time, so that concurrent misses keep to the bound.
+            lock (_making)
+            {
+                if (!_kept.TryGetValue(key, out kept))
+                {
+                    while (!warm && _kept.Count(k => !k.Value.Warm) >= MaxAsked)
+                    {
+                        // The list asked for longest ago makes room (a date once looked at), not the busy ones.
+                        _kept.TryRemove(_kept.Where(k => !k.Value.Warm).MinBy(k => k.Value.LastAsked));
+                    }
+
+                    kept = list.KeptOn(day, json.Value.SerializerOptions);
+                    kept.LastAsked = Environment.TickCount64;
+                    kept.Warm = warm;
+                    _kept[key] = kept;
+                }
+            }
         }
 
-        if (!warm && _kept.Where(k => !k.Value.Warm).ToList() is { Count: >= MaxAsked } asked)
-        {
-            // The list asked for longest ago makes room (a date once looked at), not the busy ones.
-            _kept.TryRemove(asked.MinBy(k => k.Value.LastAsked));
-        }
-
-        return _kept.GetOrAdd(key, _ => list.KeptOn(day, json.Value.SerializerOptions));
+        kept.Warm |= warm;
+        return kept;
     }
 
     private async Task<ProjectionStanding> StandingAsync(string projection, CancellationToken cancellationToken) =>

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace CoopLedger.Api.Projections;
 
 /// <summary>
@@ -5,8 +7,7 @@ namespace CoopLedger.Api.Projections;
 /// serve, again as soon as a rebuild swaps new tables in, and tomorrow's in the day's last minutes, so that the first
 /// request after midnight finds it ready. Read whole, the unpaged actions report of 10,000 partnerships takes about
 /// half a second: without the warm-up the first request of each day, after each start and after each rebuild waited
-/// for it. The service is ready once the first pass is done
-/// (<see cref="WholeListsReadinessCheck"/>).
+/// for it. The service is ready once the first pass is through (<see cref="WholeListsReadinessCheck"/>).
 /// </summary>
 public sealed partial class PartsWarming(IServiceProvider services, TimeProvider clock, ILogger<PartsWarming> logger) : BackgroundService
 {
@@ -14,11 +15,17 @@ public sealed partial class PartsWarming(IServiceProvider services, TimeProvider
     private static readonly TimeSpan Pass = TimeSpan.FromSeconds(1);
 
     /// <summary>How long before midnight (the service's clock, UTC, as <c>asOf</c>'s default) tomorrow's lists are kept warm too.</summary>
-    public static readonly TimeSpan BeforeMidnight = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan BeforeMidnight = TimeSpan.FromMinutes(10);
+
+    /// <summary>While passes keep failing, how often it is logged again.</summary>
+    private static readonly TimeSpan LogAgainAfter = TimeSpan.FromMinutes(5);
 
     private volatile bool _firstPassDone;
 
-    /// <summary>Whether a pass has kept every list warm it could (readiness waits for it: the first requests would otherwise wait for the lists).</summary>
+    /// <summary>
+    /// Whether a pass has been through every list (readiness waits for it: the first requests would otherwise wait for
+    /// the lists). One that failed counts: requests then read for themselves, as they would without the warm-up.
+    /// </summary>
     public bool FirstPassDone => _firstPassDone;
 
     /// <inheritdoc />
@@ -28,14 +35,13 @@ public sealed partial class PartsWarming(IServiceProvider services, TimeProvider
         var parts = services.GetRequiredService<PartnershipParts>();
         var lists = services.GetServices<IWholeList>().ToList();
         using var timer = new PeriodicTimer(Pass);
-        var failing = false;
+        long? loggedAt = null;
         do
         {
             try
             {
                 await parts.KeepWarmAsync(WarmNow(lists), stoppingToken);
-                failing = false;
-                _firstPassDone = true;
+                loggedAt = null;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -45,14 +51,15 @@ public sealed partial class PartsWarming(IServiceProvider services, TimeProvider
             catch (Exception failure)
 #pragma warning restore CA1031
             {
-                // Once per outage, not once a second.
-                if (!failing)
+                // Once when passes start failing, then every few minutes while they go on: not once a second.
+                if (loggedAt is not { } at || Stopwatch.GetElapsedTime(at) >= LogAgainAfter)
                 {
-                    LogFailedPass(logger, failure.Message);
+                    LogFailedPass(logger, failure);
+                    loggedAt = Stopwatch.GetTimestamp();
                 }
-
-                failing = true;
             }
+
+            _firstPassDone = true;
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
@@ -66,6 +73,6 @@ public sealed partial class PartsWarming(IServiceProvider services, TimeProvider
         return [.. lists.SelectMany(list => days.Select(day => (list, day)))];
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Keeping the whole lists warm failed; trying again shortly: {Reason}")]
-    private static partial void LogFailedPass(ILogger logger, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Keeping the whole lists warm failed: requests read them for themselves meanwhile, and the next pass tries again")]
+    private static partial void LogFailedPass(ILogger logger, Exception failure);
 }

@@ -45,7 +45,7 @@ public static class ActionsPerChallengeReport
             // The whole list as currently known is kept in parts (an explicit knownAt never changes: answers kept whole do).
             if (parts.Serves(whole, http.Request))
             {
-                return await parts.AnswerAsync(whole, http.Request, time.AsOf, http.RequestAborted);
+                return await parts.AnswerAsync(whole, time.AsOf, http.RequestAborted);
             }
 
             var rows = await RowsAsync(dataSource, time, partnershipId is { } one ? [one] : null, limit, cursor, http.RequestAborted).ToListAsync(http.RequestAborted);

@@ -31,7 +31,7 @@ public static class ActivePartnershipsReport
             // As currently known, kept in parts (an explicit knownAt never changes: answers kept whole do).
             if (parts.Serves(whole, http.Request))
             {
-                return await parts.AnswerAsync(whole, http.Request, time.AsOf, http.RequestAborted);
+                return await parts.AnswerAsync(whole, time.AsOf, http.RequestAborted);
             }
 
             var rows = await RowsAsync(dataSource, time, null, http.RequestAborted).ToListAsync(http.RequestAborted);

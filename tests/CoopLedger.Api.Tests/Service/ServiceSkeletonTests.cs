@@ -1,8 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using CoopLedger.Api.Projections;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CoopLedger.Api.Tests.Service;
 
@@ -28,15 +25,6 @@ public sealed class ServiceSkeletonTests(ApiFactory api) : IClassFixture<ApiFact
             body.GetProperty("checks").EnumerateArray().Select(c => (c.GetProperty("name").GetString(), c.GetProperty("status").GetString())).Order());
     }
 
-    [Fact]
-    public async Task Readiness_waits_for_the_first_pass_of_the_warm_up()
-    {
-        var warming = new PartsWarming(api.Services, TimeProvider.System, NullLogger<PartsWarming>.Instance);
-
-        var result = await new WholeListsReadinessCheck(warming).CheckHealthAsync(new(), Cancel);
-
-        Assert.Equal(HealthStatus.Unhealthy, result.Status);
-    }
 
     [Fact]
     public async Task An_unknown_route_answers_404_problem_details()
