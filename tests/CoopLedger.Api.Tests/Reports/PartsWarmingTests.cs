@@ -27,39 +27,32 @@ public sealed class PartsWarmingTests(PartsWarmingTests.SettableClockApiFactory 
     public async Task The_first_request_after_midnight_is_answered_from_lists_read_before()
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        api.Clock.Set(new DateTimeOffset(today.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero));
-        try
+        using var noon = api.Clock.Set(today, new TimeOnly(12, 0));
+        var client = new ApiClient(api.CreateClient());
+        var (p, _) = await UnpagedReportTests.PlannedAsync(client);
+        await client.PostAsync($"{p}/conventions", new
         {
-            var client = new ApiClient(api.CreateClient());
-            var (p, _) = await UnpagedReportTests.PlannedAsync(client);
-            await client.PostAsync($"{p}/conventions", new
-            {
-                signedOn = today.AddYears(-1).ToString("O"), validFrom = today.AddYears(-1).ToString("O"), validTo = today.AddYears(2).ToString("O"), reason = "test",
-            });
-            await client.CaughtUpAsync("actions_per_challenge", "active_partnerships");
+            signedOn = today.AddYears(-1).ToString("O"), validFrom = today.AddYears(-1).ToString("O"), validTo = today.AddYears(2).ToString("O"), reason = "test",
+        });
+        await client.CaughtUpAsync("actions_per_challenge", "active_partnerships");
 
-            api.Clock.Set(new DateTimeOffset(today.ToDateTime(new TimeOnly(23, 55)), TimeSpan.Zero));
-            var tomorrow = today.AddDays(1);
-            await WarmAsync(client, tomorrow, api.Services.GetRequiredService<WholeList<ActionsPerChallengeRow>>());
-            await WarmAsync(client, tomorrow, api.Services.GetRequiredService<WholeList<ActivePartnershipRow>>());
-            await UnpagedReportTests.AbandonBehindTheProjectionAsync(api.ConnectionString, p);
-            await RetitleBehindTheProjectionAsync(p, "Retitled behind the projection");
+        using var beforeMidnight = api.Clock.Set(today, new TimeOnly(23, 55));
+        var tomorrow = today.AddDays(1);
+        await WarmAsync(client, tomorrow, api.Services.GetRequiredService<WholeList<ActionsPerChallengeRow>>());
+        await WarmAsync(client, tomorrow, api.Services.GetRequiredService<WholeList<ActivePartnershipRow>>());
+        await UnpagedReportTests.AbandonBehindTheProjectionAsync(api.ConnectionString, p);
+        await RetitleBehindTheProjectionAsync(p, "Retitled behind the projection");
 
-            api.Clock.Set(new DateTimeOffset(tomorrow.ToDateTime(new TimeOnly(0, 0, 30)), TimeSpan.Zero));
-            client = new ApiClient(api.CreateClient());
-            var actions = UnpagedReportTests.RowsOf(await client.GetAsync(Actions));
-            var active = await client.GetAsync(Active);
+        using var afterMidnight = api.Clock.Set(tomorrow, new TimeOnly(0, 0, 30));
+        client = new ApiClient(api.CreateClient());
+        var actions = UnpagedReportTests.RowsOf(await client.GetAsync(Actions));
+        var active = await client.GetAsync(Active);
 
-            Assert.Equal(2, UnpagedReportTests.Live(actions, p));
-            Assert.Equal(0, UnpagedReportTests.Live(UnpagedReportTests.RowsOf(await client.GetAsync($"{Actions}?partnershipId={UnpagedReportTests.Id(p)}")), p));
-            Assert.Equal(tomorrow.ToString("O"), active.GetProperty("asOf").GetString());
-            Assert.Equal("Parts (test)", TitleOf(active, p));
-            Assert.Equal("Retitled behind the projection", TitleOf(await client.GetAsync($"{Active}?knownAt={await ApiClient.InstantAsync()}"), p));
-        }
-        finally
-        {
-            api.Clock.Set(DateTimeOffset.UtcNow);
-        }
+        Assert.Equal(2, UnpagedReportTests.Live(actions, p));
+        Assert.Equal(0, UnpagedReportTests.Live(UnpagedReportTests.RowsOf(await client.GetAsync($"{Actions}?partnershipId={UnpagedReportTests.Id(p)}")), p));
+        Assert.Equal(tomorrow.ToString("O"), active.GetProperty("asOf").GetString());
+        Assert.Equal("Parts (test)", TitleOf(active, p));
+        Assert.Equal("Retitled behind the projection", TitleOf(await client.GetAsync($"{Active}?knownAt={await ApiClient.InstantAsync()}"), p));
     }
 
     [Fact]
@@ -67,29 +60,22 @@ public sealed class PartsWarmingTests(PartsWarmingTests.SettableClockApiFactory 
     {
         // At noon, so that the day does not turn during the test.
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        api.Clock.Set(new DateTimeOffset(today.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero));
-        try
-        {
-            var client = new ApiClient(api.CreateClient());
-            var (p, _) = await UnpagedReportTests.PlannedAsync(client);
-            await client.CaughtUpAsync("actions_per_challenge");
-            var actions = api.Services.GetRequiredService<WholeList<ActionsPerChallengeRow>>();
-            // Kept warm since the service started: the partnership may not be in it yet (a list is brought up to date once a minute).
-            var before = await WarmAsync(null, today, actions);
+        using var noon = api.Clock.Set(today, new TimeOnly(12, 0));
+        var client = new ApiClient(api.CreateClient());
+        var (p, _) = await UnpagedReportTests.PlannedAsync(client);
+        await client.CaughtUpAsync("actions_per_challenge");
+        var actions = api.Services.GetRequiredService<WholeList<ActionsPerChallengeRow>>();
+        // Kept warm since the service started: the partnership may not be in it yet (a list is brought up to date once a minute).
+        var before = await WarmAsync(null, today, actions);
 
-            using var rebuild = await api.CreateClient().PostAsync(new Uri("/api/projections/actions_per_challenge/rebuild", UriKind.Relative), null, Cancel);
-            await client.RebuiltAsync();
-            await client.CaughtUpAsync("actions_per_challenge");
-            var after = await WarmAsync(client, today, actions, before.Generation);
-            await UnpagedReportTests.AbandonBehindTheProjectionAsync(api.ConnectionString, p);
+        using var rebuild = await api.CreateClient().PostAsync(new Uri("/api/projections/actions_per_challenge/rebuild", UriKind.Relative), null, Cancel);
+        await client.RebuiltAsync();
+        await client.CaughtUpAsync("actions_per_challenge");
+        var after = await WarmAsync(client, today, actions, before.Generation);
+        await UnpagedReportTests.AbandonBehindTheProjectionAsync(api.ConnectionString, p);
 
-            Assert.NotEqual(before.Generation, after.Generation);
-            Assert.Equal(2, UnpagedReportTests.Live(UnpagedReportTests.RowsOf(await client.GetAsync(Actions)), p));
-        }
-        finally
-        {
-            api.Clock.Set(DateTimeOffset.UtcNow);
-        }
+        Assert.NotEqual(before.Generation, after.Generation);
+        Assert.Equal(2, UnpagedReportTests.Live(UnpagedReportTests.RowsOf(await client.GetAsync(Actions)), p));
     }
 
     /// <summary>The partnership's title changed in the active partnerships' read model itself, as no event says.</summary>
@@ -146,10 +132,19 @@ public sealed class PartsWarmingTests(PartsWarmingTests.SettableClockApiFactory 
     {
         private long _offsetTicks;
 
-        /// <summary>Makes the clock read <paramref name="now"/> now.</summary>
-        public void Set(DateTimeOffset now) => Interlocked.Exchange(ref _offsetTicks, (now - System.GetUtcNow()).Ticks);
+        /// <summary>Makes the clock read that time of that day (UTC) now; disposed, it reads the system's time again.</summary>
+        public IDisposable Set(DateOnly day, TimeOnly time)
+        {
+            Interlocked.Exchange(ref _offsetTicks, (new DateTimeOffset(day.ToDateTime(time), TimeSpan.Zero) - System.GetUtcNow()).Ticks);
+            return new Reset(this);
+        }
 
         /// <inheritdoc />
         public override DateTimeOffset GetUtcNow() => System.GetUtcNow().AddTicks(Interlocked.Read(ref _offsetTicks));
+
+        private sealed class Reset(SettableClock clock) : IDisposable
+        {
+            public void Dispose() => Interlocked.Exchange(ref clock._offsetTicks, 0);
+        }
     }
 }
