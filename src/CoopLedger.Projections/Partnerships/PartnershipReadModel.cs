@@ -179,6 +179,7 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(eventsByStream);
+        await using var writer = new BackgroundRowWriter(target, cancellationToken);
         var rows = new ProjectionRows();
         var history = new List<RecordedEvent>();
         await foreach (var recorded in eventsByStream.WithCancellation(cancellationToken))
@@ -192,7 +193,8 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
         }
 
         await AddStreamAsync();
-        await target.ReplaceAsync(Array.Empty<Guid>(), rows, cancellationToken);
+        await writer.WriteAsync(rows);
+        await writer.CompleteAsync();
 
         async Task AddStreamAsync()
         {
@@ -205,7 +207,8 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
 
             if (rows.Count >= RowsPerWrite)
             {
-                await target.ReplaceAsync(Array.Empty<Guid>(), rows, cancellationToken);
+                await writer.WriteAsync(rows);
+                rows = new ProjectionRows();
             }
         }
     }
