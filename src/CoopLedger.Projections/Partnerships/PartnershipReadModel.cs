@@ -179,7 +179,6 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(eventsByStream);
-        await using var writer = new BackgroundRowWriter(target, cancellationToken);
         var rows = new ProjectionRows();
         var history = new List<RecordedEvent>();
         await foreach (var recorded in eventsByStream.WithCancellation(cancellationToken))
@@ -193,8 +192,7 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
         }
 
         await AddStreamAsync();
-        await writer.WriteAsync(rows);
-        await writer.CompleteAsync();
+        await target.ReplaceAsync(Array.Empty<Guid>(), rows, cancellationToken);
 
         async Task AddStreamAsync()
         {
@@ -207,8 +205,7 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
 
             if (rows.Count >= RowsPerWrite)
             {
-                await writer.WriteAsync(rows);
-                rows = new ProjectionRows();
+                await target.ReplaceAsync(Array.Empty<Guid>(), rows, cancellationToken);
             }
         }
     }
