@@ -18,15 +18,14 @@ public sealed record FundingPerYearView(IReadOnlyList<FundingRow> Rows, IReadOnl
 /// <summary><c>GET /api/reports/funding-per-year</c>, from the funding read model (withdrawn lines excluded).</summary>
 public static class FundingPerYearReport
 {
-    // The grouping keys, mapped to columns and to the table of kept totals that holds them here and nowhere else: no SQL
-    // is built from input.
-    private static readonly Dictionary<string, (string Column, string Totals)> Groupings = new(StringComparer.Ordinal)
+    // The grouping keys, mapped to columns here and nowhere else: no SQL is built from input.
+    private static readonly Dictionary<string, string> Groupings = new(StringComparer.Ordinal)
     {
-        ["funderKind"] = ("funder_kind", "funding_totals"),
-        ["funder"] = ("funder_name", "funding_totals"),
-        ["country"] = ("country", "funding_totals"),
-        ["mechanism"] = ("mechanism", "funding_totals"),
-        ["partnership"] = ("partnership_id", "funding_partnership_totals"),
+        ["funderKind"] = "funder_kind",
+        ["funder"] = "funder_name",
+        ["country"] = "country",
+        ["mechanism"] = "mechanism",
+        ["partnership"] = "partnership_id",
     };
 
     /// <summary>Maps the route.</summary>
@@ -37,7 +36,7 @@ public static class FundingPerYearReport
         {
             var key = groupBy ?? "funderKind";
             var errors = new Dictionary<string, string[]>();
-            if (!Groupings.TryGetValue(key, out var grouping))
+            if (!Groupings.TryGetValue(key, out var column))
             {
                 errors["groupBy"] = [$"One of: {string.Join(", ", Groupings.Keys)}."];
             }
@@ -48,11 +47,10 @@ public static class FundingPerYearReport
             }
 
             // Today as now known: the kept totals answer, unless a line starts after today (a future-dated change).
-            // Otherwise the lines as of the day asked, as known at the instant asked.
-            var (column, kept) = grouping;
-            var totals = asOf is null && knownAt is null && !await FutureLinesAsync(dataSource, time.AsOf, http.RequestAborted);
+            // Otherwise, and for the partnership grouping, the lines as of the day asked, as known at the instant asked.
+            var totals = key != "partnership" && asOf is null && knownAt is null && !await FutureLinesAsync(dataSource, time.AsOf, http.RequestAborted);
             var source = totals
-                ? $"SELECT year, {column} AS key, amount, one_percent_water AS water FROM funding_per_year.{kept} l WHERE true"
+                ? $"SELECT year, {column} AS key, amount, one_percent_water AS water FROM funding_per_year.funding_totals l WHERE true"
                 : $"SELECT year, {column} AS key, amount, coalesce(one_percent_water, 0) AS water FROM funding_per_year.funding_lines l "
                     + $"WHERE NOT withdrawn AND {ReportTime.Matches("l", 3, 4)}";
             // Bounds are plain values so that one prepared plan can use the year index whatever the filter. Grouped by the
