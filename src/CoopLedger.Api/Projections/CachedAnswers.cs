@@ -8,10 +8,10 @@ namespace CoopLedger.Api.Projections;
 /// <summary>
 /// Serves a query over a projection from the <see cref="AnswerCache"/> while the projection has not moved, and keeps
 /// each successful answer it computes. Inline projections are left alone: their appends do not move a checkpoint; so are
-/// the requests the route answers from a whole list kept in parts (<paramref name="wholeList"/>, a <see cref="WholeList{TRow}"/>),
-/// which looks up where the projection stands itself.
+/// the requests the route answers from a whole list kept in parts (<paramref name="servedFromParts"/>), which looks up
+/// where the projection stands itself.
 /// </summary>
-public sealed class CachedAnswers(string projection, Type? wholeList = null) : IEndpointFilter
+public sealed class CachedAnswers(string projection, Func<HttpContext, bool>? servedFromParts = null) : IEndpointFilter
 {
     /// <inheritdoc />
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -21,7 +21,7 @@ public sealed class CachedAnswers(string projection, Type? wholeList = null) : I
         var services = context.HttpContext.RequestServices;
         var cache = services.GetRequiredService<AnswerCache>();
         if (!cache.Enabled || services.GetRequiredService<PostgresEventStore>().Inline.Contains(projection)
-            || (wholeList is not null && services.GetRequiredService<PartnershipParts>().Serves((IWholeList)services.GetRequiredService(wholeList), context.HttpContext.Request)))
+            || servedFromParts?.Invoke(context.HttpContext) == true)
         {
             return await next(context);
         }
@@ -59,5 +59,6 @@ public static class ProjectionReads
 
     /// <summary>The same, for a route answering its whole list as currently known from parts (<see cref="PartnershipParts"/>), and other requests from queries.</summary>
     public static RouteHandlerBuilder ReadsWholeList<TRow>(this RouteHandlerBuilder route, string projection) =>
-        route.AddEndpointFilter(new ReadYourWrites(projection)).AddEndpointFilter(new CachedAnswers(projection, typeof(WholeList<TRow>)));
+        route.AddEndpointFilter(new ReadYourWrites(projection)).AddEndpointFilter(new CachedAnswers(projection, http =>
+            http.RequestServices.GetRequiredService<PartnershipParts>().Serves(http.RequestServices.GetRequiredService<WholeList<TRow>>(), http.Request)));
 }
