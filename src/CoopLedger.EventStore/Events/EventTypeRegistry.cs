@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -79,7 +80,10 @@ public sealed class EventTypeRegistry
     public string Serialize(object data) => JsonSerializer.Serialize(data, Describe(data).ClrType, Options);
 
     /// <summary>Reads stored JSON into the current CLR type, upcasting older schema versions first.</summary>
-    public object Deserialize(string name, int schemaVersion, string json)
+    public object Deserialize(string name, int schemaVersion, string json) => Deserialize(name, schemaVersion, Encoding.UTF8.GetBytes(json));
+
+    /// <summary>Reads stored JSON, as UTF-8, into the current CLR type, upcasting older schema versions first.</summary>
+    public object Deserialize(string name, int schemaVersion, ReadOnlySpan<byte> utf8Json)
     {
         if (!_byName.TryGetValue(name, out var type))
         {
@@ -88,10 +92,10 @@ public sealed class EventTypeRegistry
 
         if (schemaVersion == type.SchemaVersion)
         {
-            return JsonSerializer.Deserialize(json, type.ClrType, Options)!;
+            return JsonSerializer.Deserialize(utf8Json, type.ClrType, Options)!;
         }
 
-        var node = JsonNode.Parse(json) ?? throw new JsonException($"{name} v{schemaVersion} is null.");
+        var node = JsonNode.Parse(utf8Json) ?? throw new JsonException($"{name} v{schemaVersion} is null.");
         for (var version = schemaVersion; version < type.SchemaVersion; version++)
         {
             node = _upcasters.TryGetValue((name, version), out var upcast)

@@ -54,6 +54,8 @@ public sealed class ProjectionTarget(NpgsqlConnection connection, string schema,
         }
 
         var columns = table.Columns;
+        // Worked out once per copy: per value, it split a string for every value a rebuild wrote.
+        var types = columns.Select(c => c.DataTypeName).ToArray();
         await using var copy = await connection.BeginBinaryImportAsync(
             $"COPY {schema}.{table.Name} ({string.Join(", ", columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
         foreach (var row in rows)
@@ -72,7 +74,7 @@ public sealed class ProjectionTarget(NpgsqlConnection connection, string schema,
                 }
                 else
                 {
-                    await copy.WriteAsync(row[i], columns[i].DataTypeName, cancellationToken).ConfigureAwait(false);
+                    await copy.WriteAsync(row[i], types[i], cancellationToken).ConfigureAwait(false);
                 }
             }
         }
