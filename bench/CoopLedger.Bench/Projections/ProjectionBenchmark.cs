@@ -25,31 +25,32 @@ internal sealed class ProjectionBenchmark(NpgsqlDataSource dataSource, string co
     {
         await SeedAsync(output);
         var total = await ScalarAsync<long>("SELECT count(*) FROM ledger.events");
-        var scan = await MeasureAsync(ScanAsync);
+        var scan = (await MeasureAsync(ScanAsync)).Took;
         output.WriteLine($"Log: {total:N0} events over {partnerships:N0} partnerships; raw read (COPY TO STDOUT, binary): {scan.TotalSeconds:F2} s, {total / scan.TotalSeconds:N0} events/s");
         output.WriteLine();
-        output.WriteLine("| read model | rebuild s | events/s | ratio to raw read | rows |");
-        output.WriteLine("|---|---:|---:|---:|---:|");
-        var all = TimeSpan.Zero;
+        output.WriteLine("| read model | rebuild s | events/s | ratio to raw read | rows | GC paused s (collections) |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|");
+        var all = new Measured(TimeSpan.Zero, TimeSpan.Zero, 0);
         foreach (var projection in Projections())
         {
             await ProjectionGenerations.EnsureServingAsync(dataSource, projection, CancellationToken.None);
-            var took = await MeasureAsync(() => new ProjectionRebuild(_store, projection).RunAsync(CancellationToken.None));
-            all += took;
+            var measured = await MeasureAsync(() => new ProjectionRebuild(_store, projection).RunAsync(CancellationToken.None));
+            all = all.And(measured);
+            var took = measured.Took;
             var rows = 0L;
             foreach (var table in projection.Tables)
             {
                 rows += await ScalarAsync<long>($"SELECT count(*) FROM {projection.Name}.{table.Name}");
             }
 
-            output.WriteLine(Invariant($"| {projection.Name} | {took.TotalSeconds:F2} | {total / took.TotalSeconds:N0} | {scan / took:F2} | {rows:N0} |"));
+            output.WriteLine(Invariant($"| {projection.Name} | {took.TotalSeconds:F2} | {total / took.TotalSeconds:N0} | {scan / took:F2} | {rows:N0} | {measured.Pauses} |"));
         }
 
-        output.WriteLine(Invariant($"| **all three, one after the other** | {all.TotalSeconds:F2} | {total / all.TotalSeconds:N0} | {scan / all:F2} | |"));
+        output.WriteLine(Invariant($"| **all three, one after the other** | {all.Took.TotalSeconds:F2} | {total / all.Took.TotalSeconds:N0} | {scan / all.Took:F2} | | {all.Pauses} |"));
         // As the service does it: each projection's daemon rebuilds on its own, so the three run at once.
         var together = await MeasureAsync(() => Task.WhenAll(Projections().Select(p =>
             Task.Run(() => new ProjectionRebuild(_store, p).RunAsync(CancellationToken.None)))));
-        output.WriteLine(Invariant($"| **all three at once** (as the daemons do) | {together.TotalSeconds:F2} | {total / together.TotalSeconds:N0} | {scan / together:F2} | |"));
+        output.WriteLine(Invariant($"| **all three at once** (as the daemons do) | {together.Took.TotalSeconds:F2} | {total / together.Took.TotalSeconds:N0} | {scan / together.Took:F2} | | {together.Pauses} |"));
         output.WriteLine();
         if (queries)
         {
@@ -109,11 +110,20 @@ internal sealed class ProjectionBenchmark(NpgsqlDataSource dataSource, string co
         }
     }
 
-    private static async Task<TimeSpan> MeasureAsync(Func<Task> work)
+    private static async Task<Measured> MeasureAsync(Func<Task> work)
     {
+        var (paused, collections) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0));
         var clock = Stopwatch.StartNew();
         await work();
-        return clock.Elapsed;
+        return new Measured(clock.Elapsed, GC.GetTotalPauseDuration() - paused, GC.CollectionCount(0) - collections);
+    }
+
+    /// <summary>How long some work took, and how much of it this process spent paused by its garbage collector.</summary>
+    private sealed record Measured(TimeSpan Took, TimeSpan Paused, int Collections)
+    {
+        public string Pauses => Invariant($"{Paused.TotalSeconds:F2} ({Collections})");
+
+        public Measured And(Measured other) => new(Took + other.Took, Paused + other.Paused, Collections + other.Collections);
     }
 
     private async Task<T> ScalarAsync<T>(string sql)
