@@ -62,7 +62,7 @@ public sealed class ActionsPerChallengeProjection(PostgresEventStore store, Stre
         public IEnumerable<(Guid Key, ActionRow Row)> Of(PartnershipState state)
         {
             FollowOrder(state.PlanOrder);
-            foreach (var action in state.Actions.Values)
+            foreach (var (_, action) in state.Actions)
             {
                 yield return (action.ActionId, new ActionRow(action.ActionId, action.ChallengeId,
                     state.Challenges.GetValueOrDefault(action.ChallengeId)?.Title ?? "", _order.GetValueOrDefault(action.ChallengeId), action.Status));

@@ -65,7 +65,7 @@ public sealed class FundingPerYearProjection(PostgresEventStore store, StreamCac
         }
 
         var country = registration.ForeignPartners.Count > 0 ? registration.ForeignPartners[0].Country : "";
-        foreach (var line in state.Funding.Values)
+        foreach (var (_, line) in state.Funding)
         {
             yield return (line.FundingId, new LineRow(line, registration.Title, country));
         }

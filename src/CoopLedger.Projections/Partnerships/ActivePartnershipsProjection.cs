@@ -86,7 +86,7 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store, Strea
             var conventions = listed.State.Conventions;
             var rows = new List<KnownRow>(listedRows.Count + conventions.Count);
             rows.AddRange(listedRows);
-            foreach (var convention in conventions.Values)
+            foreach (var (_, convention) in conventions)
             {
                 rows.AddRange(PeriodsOf(convention));
             }
