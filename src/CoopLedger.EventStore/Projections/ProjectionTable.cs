@@ -7,7 +7,7 @@ namespace CoopLedger.EventStore.Projections;
 public sealed record ProjectionColumn(string Name, string Type, bool Nullable = false)
 {
     /// <summary>The type without its modifier, as Npgsql names it when writing a value.</summary>
-    public string DataTypeName => Type.Split('(')[0];
+    public string DataTypeName => Type.IndexOf('(', StringComparison.Ordinal) is var modifier and >= 0 ? Type[..modifier] : Type;
 }
 
 /// <summary>A secondary index of a projection's table.</summary>

@@ -54,7 +54,7 @@ public sealed class ProjectionTarget(NpgsqlConnection connection, string schema,
         }
 
         var columns = table.Columns;
-        // Worked out once per copy: per value, it split a string for every value a rebuild wrote.
+        // Once per copy, not per value: a type with a modifier (numeric(14,2)) is cut into a new string each time.
         var types = columns.Select(c => c.DataTypeName).ToArray();
         await using var copy = await connection.BeginBinaryImportAsync(
             $"COPY {schema}.{table.Name} ({string.Join(", ", columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);

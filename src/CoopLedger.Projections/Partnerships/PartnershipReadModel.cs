@@ -25,9 +25,9 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
 {
     /// <summary>How many rows a rebuild gathers before writing them.</summary>
     /// <remarks>
-    /// Few enough that they die young: gathered by 20,000, they outlived the collections of the youngest generation and
-    /// were copied into the older ones, and the garbage collector's pauses took 10.4 s of the rebuild benchmark's run
-    /// against 6.9 s by 2,000 (whose writes cost ten times the round trips: 250 for the funding lines, not 25).
+    /// Few enough that they die young: gathered by tens of thousands, rows outlive the collections of the youngest
+    /// generation and are copied into the older ones before they are written and dropped. A COPY of 2,000 rows still
+    /// costs one round trip for hundreds of partnerships (docs/BENCHMARKS.md, issue 5, seventh session).
     /// </remarks>
     private const int RowsPerWrite = 2_000;
 

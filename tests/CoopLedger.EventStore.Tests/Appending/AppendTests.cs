@@ -30,6 +30,20 @@ public sealed class AppendTests(TestDatabase database) : StoreTestBase(database)
     }
 
     [Fact]
+    public async Task Text_beyond_ascii_and_characters_json_escapes_read_back_as_written()
+    {
+        // Events are read from the bytes PostgreSQL sends, not through a string: every encoding's edge must survive.
+        var stream = Guid.NewGuid();
+        string[] texts = ["Coopération décentralisée à Saint-Étienne", "Ouagadougou – Burkina Faso", "Đà Nẵng, 岘港",
+            "«guillemets» \"quotes\" \\ back\\slash\nnew line\ttab", "emoji 🤝 and \u0001 control", new string('é', 5000)];
+
+        await AppendAsync(stream, ExpectedVersion.NoStream, TestEvents.Notes(texts));
+
+        var events = await Store.ReadStreamAsync(stream, null, Cancel);
+        Assert.Equal(texts.Select(t => new Noted(t)), events.Select(e => e.Data));
+    }
+
+    [Fact]
     public async Task An_append_answers_with_its_events_as_a_read_of_the_stream_gives_them()
     {
         var stream = Guid.NewGuid();
