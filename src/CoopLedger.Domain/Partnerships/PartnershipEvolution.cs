@@ -14,27 +14,22 @@ namespace CoopLedger.Domain.Partnerships;
 public static class PartnershipEvolution
 {
     /// <summary>Applies one event.</summary>
+    /// <remarks>
+    /// No arm holds a lambda that captures its event: the compiler gives every captured pattern variable one shared
+    /// closure, allocated at each call whichever arm is taken (once per event folded, in every fold). Those arms call a
+    /// method of their own instead, where the closure is made only when it is needed.
+    /// </remarks>
     public static PartnershipState Evolve(PartnershipState state, object @event) => @event switch
     {
         PartnershipRegistered e => state with { Exists = true, Registration = e, PrimaryTheme = e.PrimaryTheme },
-        ThemeAssigned { Priority: 0 } e => state with { PrimaryTheme = e.Theme, OtherThemes = state.OtherThemes.RemoveAll(t => t.Theme.Equals(e.Theme)) },
-        ThemeAssigned e => state with
-        {
-            OtherThemes = [.. state.OtherThemes.RemoveAll(t => t.Theme.Equals(e.Theme)).Add(e).OrderBy(t => t.Priority)],
-            PrimaryTheme = e.Theme.Equals(state.PrimaryTheme) ? null : state.PrimaryTheme,
-        },
+        ThemeAssigned e => AssignTheme(state, e),
         ConventionSigned e => state with
         {
             Conventions = state.Conventions.SetItem(e.ConventionId,
                 new Convention(e.ConventionId, e.Title, e.SignedOn, [new ValidityPeriod(e.ValidFrom, e.ValidTo)], [])),
         },
-        ConventionRenewed e => WithConvention(state, e.ConventionId, c => c with { Periods = c.Periods.Add(new ValidityPeriod(e.ValidFrom, e.ValidTo)) }),
-        ConventionAmended e => WithConvention(state, e.ConventionId, c => c with
-        {
-            Amendments = c.Amendments.Add(e),
-            // The amendment moves the end of the period it was signed in, whatever order the history was entered in.
-            Periods = e.ValidTo is { } end ? c.Periods.SetItem(c.PeriodIndexOn(e.SignedOn), c.Periods[c.PeriodIndexOn(e.SignedOn)] with { To = end }) : c.Periods,
-        }),
+        ConventionRenewed e => Renew(state, e),
+        ConventionAmended e => Amend(state, e),
         ActionPlanAdopted e => e.Challenges.Aggregate(state, (s, challenge) => challenge.Actions.Aggregate(
             AddChallenge(s, challenge.ChallengeId, challenge.Title),
             (inner, action) => AddAction(inner, action.ActionId, challenge.ChallengeId, action.Title))),
@@ -45,8 +40,8 @@ public static class PartnershipEvolution
         ActionAdded e => AddAction(state, e.ActionId, e.ChallengeId, e.Title),
         ActionStarted e => WithAction(state, e.ActionId, a => a with { Status = ActionStatus.InProgress }),
         ActionCompleted e => WithAction(state, e.ActionId, a => a with { Status = ActionStatus.Completed }),
-        ActionPostponed e => WithAction(state, e.ActionId, a => a with { Status = ActionStatus.Postponed, PostponedTo = e.ToYear }),
-        ActionAbandoned e => WithAction(state, e.ActionId, a => a with { Status = ActionStatus.Abandoned, AbandonReason = e.Reason }),
+        ActionPostponed e => Postpone(state, e),
+        ActionAbandoned e => Abandon(state, e),
         AnnualProgrammeAdopted e => state with { AnnualProgrammes = state.AnnualProgrammes.SetItem(e.Year, [.. e.ActionIds]) },
         PartnerJoined e => state with { Partners = state.Partners.SetItem(e.PartnerId, new Partner(e.PartnerId, e.Name, e.Kind, e.Country, e.Siren, false)) },
         PartnerLeft e => state.Partners.TryGetValue(e.PartnerId, out var p)
@@ -57,7 +52,7 @@ public static class PartnershipEvolution
             Funding = state.Funding.SetItem(e.FundingId,
                 new FundingLine(e.FundingId, e.Funder, e.Amount, e.Year, e.Mechanism, e.OnePercentWaterAmount, e.InKind, false)),
         },
-        FundingRevised e => WithFunding(state, e.FundingId, f => f with { Amount = e.Amount, OnePercentWaterAmount = e.OnePercentWaterAmount }),
+        FundingRevised e => Revise(state, e),
         FundingWithdrawn e => WithFunding(state, e.FundingId, f => f with { Withdrawn = true }),
         PartnershipSuspended => state with { Suspended = true },
         PartnershipResumed => state with { Suspended = false },
@@ -65,6 +60,33 @@ public static class PartnershipEvolution
         PartnershipCancelled => state with { Cancelled = true },
         _ => state,
     };
+
+    private static PartnershipState AssignTheme(PartnershipState state, ThemeAssigned e) => e.Priority == 0
+        ? state with { PrimaryTheme = e.Theme, OtherThemes = state.OtherThemes.RemoveAll(t => t.Theme.Equals(e.Theme)) }
+        : state with
+        {
+            OtherThemes = [.. state.OtherThemes.RemoveAll(t => t.Theme.Equals(e.Theme)).Add(e).OrderBy(t => t.Priority)],
+            PrimaryTheme = e.Theme.Equals(state.PrimaryTheme) ? null : state.PrimaryTheme,
+        };
+
+    private static PartnershipState Renew(PartnershipState state, ConventionRenewed e) =>
+        WithConvention(state, e.ConventionId, c => c with { Periods = c.Periods.Add(new ValidityPeriod(e.ValidFrom, e.ValidTo)) });
+
+    private static PartnershipState Amend(PartnershipState state, ConventionAmended e) => WithConvention(state, e.ConventionId, c => c with
+    {
+        Amendments = c.Amendments.Add(e),
+        // The amendment moves the end of the period it was signed in, whatever order the history was entered in.
+        Periods = e.ValidTo is { } end ? c.Periods.SetItem(c.PeriodIndexOn(e.SignedOn), c.Periods[c.PeriodIndexOn(e.SignedOn)] with { To = end }) : c.Periods,
+    });
+
+    private static PartnershipState Postpone(PartnershipState state, ActionPostponed e) =>
+        WithAction(state, e.ActionId, a => a with { Status = ActionStatus.Postponed, PostponedTo = e.ToYear });
+
+    private static PartnershipState Abandon(PartnershipState state, ActionAbandoned e) =>
+        WithAction(state, e.ActionId, a => a with { Status = ActionStatus.Abandoned, AbandonReason = e.Reason });
+
+    private static PartnershipState Revise(PartnershipState state, FundingRevised e) =>
+        WithFunding(state, e.FundingId, f => f with { Amount = e.Amount, OnePercentWaterAmount = e.OnePercentWaterAmount });
 
     /// <summary>Folds a history.</summary>
     public static PartnershipState Fold(IEnumerable<object> events) => events.Aggregate(PartnershipState.Initial, Evolve);
