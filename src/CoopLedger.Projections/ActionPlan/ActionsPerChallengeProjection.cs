@@ -59,13 +59,13 @@ public sealed class ActionsPerChallengeProjection(PostgresEventStore store, Stre
         private ImmutableList<Guid> _planOrder = [];
         private readonly Dictionary<Guid, int> _order = [];
 
-        public IEnumerable<(Guid Key, ActionRow Row)> Of(PartnershipState state)
+        public void Of(PartnershipState state, List<(Guid Key, ActionRow Row)> rows)
         {
             FollowOrder(state.PlanOrder);
             foreach (var (_, action) in state.Actions)
             {
-                yield return (action.ActionId, new ActionRow(action.ActionId, action.ChallengeId,
-                    state.Challenges.GetValueOrDefault(action.ChallengeId)?.Title ?? "", _order.GetValueOrDefault(action.ChallengeId), action.Status));
+                rows.Add((action.ActionId, new ActionRow(action.ActionId, action.ChallengeId,
+                    state.Challenges.GetValueOrDefault(action.ChallengeId)?.Title ?? "", _order.GetValueOrDefault(action.ChallengeId), action.Status)));
             }
         }
 

@@ -57,17 +57,17 @@ public sealed class FundingPerYearProjection(PostgresEventStore store, StreamCac
             row.Line.Mechanism.ToString(), row.Line.Amount, row.Line.OnePercentWaterAmount, row.Line.InKind, row.Line.Withdrawn, validity,
         ]));
 
-    private static IEnumerable<(Guid Key, LineRow Row)> Lines(PartnershipState state)
+    private static void Lines(PartnershipState state, List<(Guid Key, LineRow Row)> rows)
     {
         if (state.Registration is not { } registration)
         {
-            yield break;
+            return;
         }
 
         var country = registration.ForeignPartners.Count > 0 ? registration.ForeignPartners[0].Country : "";
         foreach (var (_, line) in state.Funding)
         {
-            yield return (line.FundingId, new LineRow(line, registration.Title, country));
+            rows.Add((line.FundingId, new LineRow(line, registration.Title, country)));
         }
     }
 

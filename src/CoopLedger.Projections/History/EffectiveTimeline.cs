@@ -43,7 +43,10 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
     where TKey : notnull
 {
     private readonly Func<object, bool> _concerns;
-    private readonly Func<PartnershipState, IEnumerable<(TKey Key, TRow Row)>> _rowsOf;
+    private readonly Action<PartnershipState, List<(TKey Key, TRow Row)>> _rowsOf;
+    // The state's rows as last asked for, in a list kept from one day to the next: the rows are asked for on every day
+    // closed and after every append, and an iterator per ask was a rebuild's largest garbage after its events.
+    private readonly List<(TKey Key, TRow Row)> _rows = [];
     private readonly Func<TRow, NpgsqlRange<DateOnly>, KnownRow> _known;
     private readonly IEqualityComparer<TRow> _comparer;
     private readonly List<KnownRow> _closed = [];
@@ -66,10 +69,10 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
 
     /// <summary>A timeline of the rows <paramref name="rowsOf"/> gives for a day's state.</summary>
     /// <param name="concerns">Whether an event can change the rows: days with none of those keep the rows as they were.</param>
-    /// <param name="rowsOf">The rows of a state, by a key unique within the partnership.</param>
+    /// <param name="rowsOf">Adds the rows of a state to a list, by a key unique within the partnership.</param>
     /// <param name="known">The stored row of a stretch.</param>
     /// <param name="comparer">When two rows are the same (by default, the row type's equality).</param>
-    public EffectiveTimeline(Func<object, bool> concerns, Func<PartnershipState, IEnumerable<(TKey Key, TRow Row)>> rowsOf,
+    public EffectiveTimeline(Func<object, bool> concerns, Action<PartnershipState, List<(TKey Key, TRow Row)>> rowsOf,
         Func<TRow, NpgsqlRange<DateOnly>, KnownRow> known, IEqualityComparer<TRow>? comparer = null)
     {
         (_concerns, _rowsOf, _known) = (concerns, rowsOf, known);
@@ -129,7 +132,7 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
         // projection, whose entities are mostly added today, sizing by the open rows alone regrew the list each append.
         var rows = new List<KnownRow>(_open.Count + _sinceDay.Count + 1);
         var stillOpen = 0;
-        foreach (var (key, current) in _rowsOf(State))
+        foreach (var (key, current) in RowsOfState())
         {
             if (_open.TryGetValue(key, out var open))
             {
@@ -152,7 +155,7 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
         if (stillOpen < _open.Count)
         {
             // Entities gone from the state (rare): their open stretch ends on the last day.
-            var present = _rowsOf(State).Select(r => r.Key).ToHashSet();
+            var present = _rows.Select(r => r.Key).ToHashSet(); // The rows listed above: nothing since asked again.
             rows.AddRange(_open.Where(o => !present.Contains(o.Key) && _day > o.Value.From).Select(o => _known(o.Value.Row, DayRanges.Until(o.Value.From, _day))));
         }
 
@@ -170,6 +173,14 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
         var stored = _known(row, DayRanges.Since(_day));
         _sinceDay[key] = (row, stored);
         return stored;
+    }
+
+    /// <summary>The rows of the state folded so far, in the kept list (valid until the next call).</summary>
+    private List<(TKey Key, TRow Row)> RowsOfState()
+    {
+        _rows.Clear();
+        _rowsOf(State, _rows);
+        return _rows;
     }
 
     private void Fold(RecordedEvent recorded)
@@ -198,7 +209,7 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
     private void CloseDay()
     {
         _seen.Clear();
-        foreach (var (key, row) in _rowsOf(State))
+        foreach (var (key, row) in RowsOfState())
         {
             _seen.Add(key);
             if (_open.TryGetValue(key, out var open))

@@ -50,7 +50,7 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store, Strea
 
     /// <inheritdoc />
     protected override IKnownRowSource Source(Guid partnershipId) => new Rows(partnershipId, new EffectiveTimeline<Guid, object?[]>(Concerns,
-        state => Listed(partnershipId, state), (listed, validity) => new KnownRow("partnerships", partnershipId, validity.LowerBound, [.. listed, validity]), RowValues.Comparer));
+        (state, rows) => Listed(partnershipId, state, rows), (listed, validity) => new KnownRow("partnerships", partnershipId, validity.LowerBound, [.. listed, validity]), RowValues.Comparer));
 
     /// <summary>
     /// The list rows over effective time, and the conventions' periods: those are their own validity, so they are
@@ -119,17 +119,17 @@ public sealed class ActivePartnershipsProjection(PostgresEventStore store, Strea
     }
 
     /// <summary>The partnership's list row but its validity, once registered.</summary>
-    private static IEnumerable<(Guid Key, object?[] Values)> Listed(Guid partnershipId, PartnershipState state)
+    private static void Listed(Guid partnershipId, PartnershipState state, List<(Guid Key, object?[] Values)> rows)
     {
         if (state.Registration is not { } registration)
         {
-            yield break;
+            return;
         }
 
         var partners = state.Partners.Values.Where(p => !p.Left).ToList();
         var countries = registration.ForeignPartners.Select(p => p.Country)
             .Concat(partners.Where(p => p.Kind == PartnerKind.ForeignAuthority && p.Country is not null).Select(p => p.Country!)).Distinct().ToArray();
         var sirens = registration.FrenchAuthorities.Select(a => a.Siren).Concat(partners.Where(p => p.Siren is not null).Select(p => p.Siren!)).Distinct().ToArray();
-        yield return (partnershipId, [partnershipId, registration.Title, registration.Form.ToString(), countries, sirens, state.Suspended, state.Cancelled, state.TerminatedOn]);
+        rows.Add((partnershipId, [partnershipId, registration.Title, registration.Form.ToString(), countries, sirens, state.Suspended, state.Cancelled, state.TerminatedOn]));
     }
 }

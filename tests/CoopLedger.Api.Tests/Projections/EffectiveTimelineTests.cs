@@ -110,7 +110,7 @@ public sealed class EffectiveTimelineTests
         // Rows only for lines not withdrawn: a withdrawal takes the line's row away.
         var timeline = new EffectiveTimeline<Guid, decimal>(
             Concerns,
-            state => state.Funding.Values.Where(l => !l.Withdrawn).Select(l => (l.FundingId, l.Amount)),
+            (state, rows) => rows.AddRange(state.Funding.Values.Where(l => !l.Withdrawn).Select(l => (l.FundingId, l.Amount))),
             (amount, validity) => new KnownRow("lines", Guid.Empty, validity.LowerBound, [amount, validity]));
         var (kept, gone) = (Guid.NewGuid(), Guid.NewGuid());
         var start = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -141,7 +141,7 @@ public sealed class EffectiveTimelineTests
         // Every line's row named by the same entity: two lines committed on one day are two rows under one key.
         var timeline = new EffectiveTimeline<Guid, decimal>(
             Concerns,
-            state => state.Funding.Values.Select(l => (l.FundingId, l.Amount)),
+            (state, rows) => rows.AddRange(state.Funding.Values.Select(l => (l.FundingId, l.Amount))),
             (amount, validity) => new KnownRow("lines", Guid.Empty, validity.LowerBound, [amount, validity]));
         var start = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
         object[] events =
@@ -160,7 +160,7 @@ public sealed class EffectiveTimelineTests
     /// <summary>Rows named by their funding line, as a read model's are (the replay tells rows apart by entity and first day).</summary>
     private static EffectiveTimeline<Guid, (Guid Line, decimal Amount, bool Withdrawn)> KeyedTimeline() => new(
         Concerns,
-        state => state.Funding.Values.Select(l => (l.FundingId, (l.FundingId, l.Amount, l.Withdrawn))),
+        (state, rows) => rows.AddRange(state.Funding.Values.Select(l => (l.FundingId, (l.FundingId, l.Amount, l.Withdrawn)))),
         (row, validity) => new KnownRow("lines", row.Line, validity.LowerBound, [row.Line, row.Amount, row.Withdrawn, validity]));
 
     private static bool Concerns(object data) =>
@@ -176,7 +176,7 @@ public sealed class EffectiveTimelineTests
 
     private static EffectiveTimeline<Guid, (decimal Amount, bool Withdrawn)> Timeline() => new(
         Concerns,
-        state => state.Funding.Values.Select(l => (l.FundingId, (l.Amount, l.Withdrawn))),
+        (state, rows) => rows.AddRange(state.Funding.Values.Select(l => (l.FundingId, (l.Amount, l.Withdrawn)))),
         (row, validity) => new KnownRow("lines", Guid.Empty, validity.LowerBound, [row.Amount, row.Withdrawn, validity]));
 
     private static List<string> Describe(EffectiveTimeline<Guid, (decimal Amount, bool Withdrawn)> timeline) =>
