@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CoopLedger.Domain.Partnerships;
 using CoopLedger.EventStore.Events;
 using NpgsqlTypes;
@@ -53,7 +54,6 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
     // An open stretch keeps the row it is stored as, so that unchanged rows are the same objects from one append to
     // the next and comparing what is known before and after an append costs a reference check.
     private readonly Dictionary<TKey, (TRow Row, DateOnly From, KnownRow Stored)> _open = [];
-    private readonly HashSet<TKey> _seen = [];
     private DateOnly _day;
     private bool _changed;
     private DateTimeOffset? _latest;
@@ -208,12 +208,16 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
 
     private void CloseDay()
     {
-        _seen.Clear();
+        // One lookup per row of the state, the one that finds its open stretch or makes room for it: this runs on every
+        // day a fold closes, over every entity of the partnership. The state's keys are unique, so fewer of them found
+        // open than were open means some entities are gone.
+        var (openBefore, stillThere) = (_open.Count, 0);
         foreach (var (key, row) in RowsOfState())
         {
-            _seen.Add(key);
-            if (_open.TryGetValue(key, out var open))
+            ref var open = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, key, out var wasOpen);
+            if (wasOpen)
             {
+                stillThere++;
                 if (_comparer.Equals(open.Row, row))
                 {
                     continue;
@@ -225,12 +229,13 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
                 }
             }
 
-            _open[key] = (row, _day, _known(row, DayRanges.Since(_day)));
+            open = (row, _day, _known(row, DayRanges.Since(_day)));
         }
 
-        if (_seen.Count < _open.Count)
+        if (stillThere < openBefore)
         {
-            foreach (var key in _open.Keys.Where(k => !_seen.Contains(k)).ToList())
+            var present = _rows.Select(r => r.Key).ToHashSet(); // The rows listed above: nothing since asked again.
+            foreach (var key in _open.Keys.Where(k => !present.Contains(k)).ToList())
             {
                 var (row, from, _) = _open[key];
                 if (_day > from)

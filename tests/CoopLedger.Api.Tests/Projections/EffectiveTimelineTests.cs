@@ -107,32 +107,26 @@ public sealed class EffectiveTimelineTests
     [Fact]
     public void An_entity_gone_from_the_state_on_the_last_day_ends_its_open_stretch_on_that_day()
     {
-        // Rows only for lines not withdrawn: a withdrawal takes the line's row away.
-        var timeline = new EffectiveTimeline<Guid, decimal>(
-            Concerns,
-            (state, rows) => rows.AddRange(state.Funding.Values.Where(l => !l.Withdrawn).Select(l => (l.FundingId, l.Amount))),
-            (amount, validity) => new KnownRow("lines", Guid.Empty, validity.LowerBound, [amount, validity]));
-        var (kept, gone) = (Guid.NewGuid(), Guid.NewGuid());
-        var start = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        object[] events =
-        [
-            new PartnershipRegistered(Guid.NewGuid(), "t", PartnershipForm.Twinning, [], [new ForeignPartner("p", "TN", null)], null),
-            new FundingCommitted(kept, City, 100m, 2020, FundingMechanism.GeneralBudget, null, false),
-            new FundingCommitted(gone, City, 200m, 2020, FundingMechanism.GeneralBudget, null, false),
-            new FundingWithdrawn(gone, "w"),
-        ];
-        int[] days = [0, 1, 1, 3];
-
-        timeline.Reset([.. events.Select((data, i) => new RecordedEvent(i + 1, Guid.NewGuid(), Guid.Empty, i + 1, "t", 1, data, start,
-            start.AddDays(days[i]), "a", null, null, null, 0, 0, null, []))]);
+        var timeline = OneLineWithdrawnOnDay3(_ => []);
 
         Assert.Empty(timeline.Closed);
         Assert.Equal(
             ["100|[2020-01-02,)", "200|[2020-01-02,2020-01-04)"],
-            timeline.Open().Select(r => string.Join('|', r.Values.Select(v => v is NpgsqlTypes.NpgsqlRange<DateOnly> range ? DayRange(range) : v))).Order(StringComparer.Ordinal));
+            timeline.Open().Select(DayRanged).Order(StringComparer.Ordinal));
+    }
 
-        static string DayRange(NpgsqlTypes.NpgsqlRange<DateOnly> range) =>
-            $"[{range.LowerBound:yyyy-MM-dd},{(range.UpperBoundInfinite ? "" : range.UpperBound.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))})";
+    [Fact]
+    public void An_entity_gone_from_the_state_on_a_day_closed_since_ends_its_stretch_on_that_day()
+    {
+        // A later day closes the day of the withdrawal: that stretch is closed, and the line kept follows on.
+        var timeline = OneLineWithdrawnOnDay3(kept => [(new FundingRevised(kept, 150m, null, "r"), 5), (new FundingRevised(kept, 175m, null, "r"), 8)]);
+
+        Assert.Equal(
+            ["100|[2020-01-02,2020-01-06)", "200|[2020-01-02,2020-01-04)"],
+            timeline.Closed.Select(DayRanged).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["150|[2020-01-06,2020-01-09)", "175|[2020-01-09,)"], // The last day is not closed: a later append may fall on it.
+            timeline.Open().Select(DayRanged).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -156,6 +150,37 @@ public sealed class EffectiveTimelineTests
         var refused = Assert.Throws<InvalidOperationException>(() => KnownRows.Replay(history, 1, Concerns, timeline, Corrected));
         Assert.Contains("2020-01-02", refused.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// A timeline of the lines not withdrawn (a withdrawal takes the line's row away), folded over two lines committed on
+    /// day 1 (100 kept, 200 gone), the second withdrawn on day 3, then the events given for the line kept, on their days.
+    /// </summary>
+    private static EffectiveTimeline<Guid, decimal> OneLineWithdrawnOnDay3(Func<Guid, (object Event, int Day)[]> then)
+    {
+        var timeline = new EffectiveTimeline<Guid, decimal>(
+            Concerns,
+            (state, rows) => rows.AddRange(state.Funding.Values.Where(l => !l.Withdrawn).Select(l => (l.FundingId, l.Amount))),
+            (amount, validity) => new KnownRow("lines", Guid.Empty, validity.LowerBound, [amount, validity]));
+        var (kept, gone) = (Guid.NewGuid(), Guid.NewGuid());
+        var start = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        (object Event, int Day)[] events =
+        [
+            (new PartnershipRegistered(Guid.NewGuid(), "t", PartnershipForm.Twinning, [], [new ForeignPartner("p", "TN", null)], null), 0),
+            (new FundingCommitted(kept, City, 100m, 2020, FundingMechanism.GeneralBudget, null, false), 1),
+            (new FundingCommitted(gone, City, 200m, 2020, FundingMechanism.GeneralBudget, null, false), 1),
+            (new FundingWithdrawn(gone, "w"), 3),
+            .. then(kept),
+        ];
+
+        timeline.Reset([.. events.Select((e, i) => new RecordedEvent(i + 1, Guid.NewGuid(), Guid.Empty, i + 1, "t", 1, e.Event, start,
+            start.AddDays(e.Day), "a", null, null, null, 0, 0, null, []))]);
+        return timeline;
+    }
+
+    /// <summary>A row's values, its validity written as a range of days.</summary>
+    private static string DayRanged(KnownRow row) => string.Join('|', row.Values.Select(v => v is NpgsqlTypes.NpgsqlRange<DateOnly> range
+        ? $"[{range.LowerBound:yyyy-MM-dd},{(range.UpperBoundInfinite ? "" : range.UpperBound.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))})"
+        : v));
 
     /// <summary>Rows named by their funding line, as a read model's are (the replay tells rows apart by entity and first day).</summary>
     private static EffectiveTimeline<Guid, (Guid Line, decimal Amount, bool Withdrawn)> KeyedTimeline() => new(
