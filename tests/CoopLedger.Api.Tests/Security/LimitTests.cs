@@ -15,9 +15,16 @@ public sealed class LimitTests(LimitedApiFactory api) : IClassFixture<LimitedApi
     public async Task Commands_beyond_a_tokens_burst_get_429_with_Retry_After_and_write_nothing_while_other_tokens_go_on()
     {
         // Warm, with a token of its own: a fresh host's first registrations (compilation, first connections) can outlast
-        // the 1 s request time on a loaded machine, and a 504 is not what this test is about.
+        // the 1 s request time on a loaded machine (CI runs the test assemblies side by side on two cores), and a 504 is
+        // not what this test is about: the warm-up tries again until one registration goes through within the time.
         var warmUp = api.CreateClient(new TokenRequest("warm-up-officer", [Roles.Officer], ["214202186"], TimeSpan.FromHours(1)));
-        Assert.Equal(HttpStatusCode.Created, (await warmUp.PostAsJsonAsync(new Uri("/api/partnerships", UriKind.Relative), ApiClient.Registration("Échauffement"), Cancel)).StatusCode);
+        var warmed = HttpStatusCode.GatewayTimeout;
+        for (var attempt = 0; attempt < 5 && warmed == HttpStatusCode.GatewayTimeout; attempt++)
+        {
+            warmed = (await warmUp.PostAsJsonAsync(new Uri("/api/partnerships", UriKind.Relative), ApiClient.Registration("Échauffement"), Cancel)).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Created, warmed);
         var hasty = api.CreateClient(new TokenRequest("hasty-officer", [Roles.Officer], ["214202186"], TimeSpan.FromHours(1)));
         var before = await api.CountEventsAsync();
         var clock = Stopwatch.StartNew();
