@@ -61,13 +61,17 @@ public static class PartnershipEvolution
         _ => state,
     };
 
-    private static PartnershipState AssignTheme(PartnershipState state, ThemeAssigned e) => e.Priority == 0
-        ? state with { PrimaryTheme = e.Theme, OtherThemes = state.OtherThemes.RemoveAll(t => t.Theme.Equals(e.Theme)) }
-        : state with
-        {
-            OtherThemes = [.. state.OtherThemes.RemoveAll(t => t.Theme.Equals(e.Theme)).Add(e).OrderBy(t => t.Priority)],
-            PrimaryTheme = e.Theme.Equals(state.PrimaryTheme) ? null : state.PrimaryTheme,
-        };
+    private static PartnershipState AssignTheme(PartnershipState state, ThemeAssigned e)
+    {
+        var others = state.OtherThemes.RemoveAll(t => t.Theme.Equals(e.Theme));
+        return e.Priority == 0
+            ? state with { PrimaryTheme = e.Theme, OtherThemes = others }
+            : state with
+            {
+                OtherThemes = [.. others.Add(e).OrderBy(t => t.Priority)],
+                PrimaryTheme = e.Theme.Equals(state.PrimaryTheme) ? null : state.PrimaryTheme,
+            };
+    }
 
     private static PartnershipState Renew(PartnershipState state, ConventionRenewed e) =>
         WithConvention(state, e.ConventionId, c => c with { Periods = c.Periods.Add(new ValidityPeriod(e.ValidFrom, e.ValidTo)) });

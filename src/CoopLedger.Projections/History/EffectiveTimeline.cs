@@ -155,8 +155,7 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
         if (stillOpen < _open.Count)
         {
             // Entities gone from the state (rare): their open stretch ends on the last day.
-            var present = _rows.Select(r => r.Key).ToHashSet(); // The rows listed above: nothing since asked again.
-            rows.AddRange(_open.Where(o => !present.Contains(o.Key) && _day > o.Value.From).Select(o => _known(o.Value.Row, DayRanges.Until(o.Value.From, _day))));
+            rows.AddRange(GoneFromState().Select(key => _open[key]).Where(o => _day > o.From).Select(o => _known(o.Row, DayRanges.Until(o.From, _day))));
         }
 
         return rows;
@@ -173,6 +172,13 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
         var stored = _known(row, DayRanges.Since(_day));
         _sinceDay[key] = (row, stored);
         return stored;
+    }
+
+    /// <summary>The keys open and absent from the rows of the state last listed (<see cref="RowsOfState"/>): entities gone.</summary>
+    private List<TKey> GoneFromState()
+    {
+        var present = _rows.Select(r => r.Key).ToHashSet();
+        return [.. _open.Keys.Where(k => !present.Contains(k))];
     }
 
     /// <summary>The rows of the state folded so far, in the kept list (valid until the next call).</summary>
@@ -234,8 +240,7 @@ public sealed class EffectiveTimeline<TKey, TRow> : IKnownRowSource
 
         if (stillThere < openBefore)
         {
-            var present = _rows.Select(r => r.Key).ToHashSet(); // The rows listed above: nothing since asked again.
-            foreach (var key in _open.Keys.Where(k => !present.Contains(k)).ToList())
+            foreach (var key in GoneFromState())
             {
                 var (row, from, _) = _open[key];
                 if (_day > from)
