@@ -25,11 +25,12 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
 {
     /// <summary>How many rows a rebuild gathers before writing them.</summary>
     /// <remarks>
-    /// Few enough that they die young: gathered by tens of thousands, rows outlive the collections of the youngest
-    /// generation and are copied into the older ones before they are written and dropped. A COPY of 2,000 rows still
-    /// costs one round trip for hundreds of partnerships (docs/BENCHMARKS.md, issue 5, seventh session).
+    /// Few enough that they die young. The rows waiting are most of what a collection of the youngest generation finds
+    /// alive, and its pause grows with what it finds alive, not with what was allocated: 2,000 rows waiting (a dozen
+    /// objects each) made each pause 8.6 ms in the funding rebuild, 250 make it 1.5 ms. A COPY of 250 rows still
+    /// covers dozens of partnerships per round trip (docs/BENCHMARKS.md, issue 5, eighth session).
     /// </remarks>
-    private const int RowsPerWrite = 2_000;
+    private const int RowsPerWrite = 250;
 
     /// <summary>How many partnerships' timelines (and histories of the read model's types) are kept between live batches, at most.</summary>
     private const int MaxFollowed = 10_000;
