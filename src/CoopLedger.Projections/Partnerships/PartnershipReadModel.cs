@@ -27,8 +27,8 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
     /// <remarks>
     /// Few enough that they die young. The rows waiting are most of what a collection of the youngest generation finds
     /// alive, and its pause grows with what it finds alive, not with what was allocated: 2,000 rows waiting (a dozen
-    /// objects each) made each pause 8.6 ms in the funding rebuild, 250 make it 1.5 ms. A COPY of 250 rows still
-    /// covers dozens of partnerships per round trip (docs/BENCHMARKS.md, issue 5, eighth session).
+    /// objects each) made each pause 8.2-8.6 ms in the funding rebuild, 250 make it 1.6-1.7 ms. The extra COPY round
+    /// trips (one per five partnerships or so) cost no measurable time (docs/BENCHMARKS.md, issue 5, eighth session).
     /// </remarks>
     private const int RowsPerWrite = 250;
 
