@@ -59,13 +59,30 @@ public static partial class ProjectionGenerations
         await CreateTablesAsync(connection, projection, shadow, withIndexes: false, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Adds the shadow's keys, indexes and statistics once it is loaded.</summary>
-    public static async Task IndexShadowAsync(NpgsqlConnection connection, IProjection projection, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds the shadow's keys, indexes and statistics once its rows are committed: the primary keys first (each locks
+    /// its table whole), then the secondary indexes and the tables' <see cref="ProjectionTable.AfterLoad"/> side by
+    /// side, on a connection each, as many at once as there are cores. One after the other on the load's connection,
+    /// they left a core idle for seconds at the end of a rebuild (docs/BENCHMARKS.md, issue 5, eighth session).
+    /// </summary>
+    public static async Task IndexShadowAsync(NpgsqlDataSource dataSource, IProjection projection, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(projection);
         var shadow = Shadow(projection.Name);
-        var sql = string.Join('\n', projection.Tables.Select(t => $"{t.CreateIndexes(shadow)}\nANALYZE {shadow}.{t.Name};"));
-        await ExecuteAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+        var tables = projection.Tables;
+        await EachOnItsOwnAsync(tables.Select(t => t.CreatePrimaryKey(shadow)).OfType<string>()).ConfigureAwait(false);
+        // The longest first: a table's AfterLoad (a summary read from every row) takes longer than one index.
+        await EachOnItsOwnAsync(tables.SelectMany(t => t.BuildAfterKey(shadow).Reverse())).ConfigureAwait(false);
+        await EachOnItsOwnAsync(tables.Select(t => $"ANALYZE {shadow}.{t.Name};")).ConfigureAwait(false);
+
+        Task EachOnItsOwnAsync(IEnumerable<string> statements) =>
+            Parallel.ForEachAsync(statements, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+                async (sql, cancellation) =>
+                {
+                    await using var connection = await dataSource.OpenConnectionAsync(cancellation).ConfigureAwait(false);
+                    await ExecuteAsync(connection, sql, cancellation).ConfigureAwait(false);
+                });
     }
 
     /// <summary>

@@ -104,12 +104,18 @@ public sealed class ProjectionRebuild(PostgresEventStore store, IProjection proj
             }
         }
 
-        await using var load = await writer.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await ProjectionGenerations.CreateShadowAsync(writer, projection, cancellationToken).ConfigureAwait(false);
-        var target = new ProjectionTarget(writer, ProjectionGenerations.Shadow(projection.Name), projection.Tables);
-        await projection.LoadAsync(target, EventsByStreamAsync(reader, horizon, cancellationToken), cancellationToken).ConfigureAwait(false);
-        await ProjectionGenerations.IndexShadowAsync(writer, projection, cancellationToken).ConfigureAwait(false);
-        await load.CommitAsync(cancellationToken).ConfigureAwait(false);
+        // The loaded rows are committed before they are indexed, so that the indexes are built side by side on
+        // connections of their own. Nothing reads a shadow until it is swapped in, and a rebuild interrupted after this
+        // commit leaves one that the next rebuild drops.
+        await using (var load = await writer.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await ProjectionGenerations.CreateShadowAsync(writer, projection, cancellationToken).ConfigureAwait(false);
+            var target = new ProjectionTarget(writer, ProjectionGenerations.Shadow(projection.Name), projection.Tables);
+            await projection.LoadAsync(target, EventsByStreamAsync(reader, horizon, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await load.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await ProjectionGenerations.IndexShadowAsync(store.DataSource, projection, cancellationToken).ConfigureAwait(false);
         return checkpoint;
     }
 

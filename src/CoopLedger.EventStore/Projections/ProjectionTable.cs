@@ -45,11 +45,29 @@ public sealed record ProjectionTable(
     /// with it), then <see cref="AfterLoad"/>'s: built once over loaded rows, an index costs a sort instead of a
     /// random insertion per row.
     /// </summary>
-    public string CreateIndexes(string schema)
+    public string CreateIndexes(string schema) =>
+        string.Join('\n', (CreatePrimaryKey(schema) is { } primary ? [primary] : Array.Empty<string>()).Concat(BuildAfterKey(schema)));
+
+    /// <summary>The DDL adding the primary key, if the table has one.</summary>
+    public string? CreatePrimaryKey(string schema) =>
+        PrimaryKey.Count == 0 ? null : $"ALTER TABLE {schema}.{Name} ADD PRIMARY KEY ({string.Join(", ", PrimaryKey)});";
+
+    /// <summary>
+    /// What is built once the primary key is there, each statement on its own: the secondary indexes (with one on the
+    /// key unless the primary key starts with it), then <see cref="AfterLoad"/>'s DDL, whole.
+    /// </summary>
+    public IEnumerable<string> BuildAfterKey(string schema)
     {
         var keyed = PrimaryKey.Count > 0 && PrimaryKey[0] == Key;
-        var primary = PrimaryKey.Count == 0 ? [] : new[] { $"ALTER TABLE {schema}.{Name} ADD PRIMARY KEY ({string.Join(", ", PrimaryKey)});" };
-        var indexes = (keyed ? Indexes : Indexes.Append(new ProjectionIndex("key", $"({Key})"))).Select(i => $"CREATE INDEX {Name}_{i.Name} ON {schema}.{Name} {i.Definition};");
-        return string.Join('\n', primary.Concat(indexes).Append(AfterLoad?.Invoke(schema) ?? ""));
+        var indexes = keyed ? Indexes : Indexes.Append(new ProjectionIndex("key", $"({Key})"));
+        foreach (var index in indexes)
+        {
+            yield return $"CREATE INDEX {Name}_{index.Name} ON {schema}.{Name} {index.Definition};";
+        }
+
+        if (AfterLoad?.Invoke(schema) is { } afterLoad)
+        {
+            yield return afterLoad;
+        }
     }
 }

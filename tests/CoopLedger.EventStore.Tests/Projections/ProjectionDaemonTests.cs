@@ -157,6 +157,24 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : StoreTestBase
     }
 
     [Fact]
+    public async Task A_rebuilt_generation_gets_its_key_its_indexes_and_its_summary_built_from_the_loaded_rows()
+    {
+        var projection = await SeenProjection.CreateAsync(Database, "seen_summarised", summarised: true);
+        var streams = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        await AppendAsync(streams[0], ExpectedVersion.NoStream, TestEvents.Notes("a", "b", "c"));
+        await AppendAsync(streams[1], ExpectedVersion.NoStream, TestEvents.Notes("d"));
+
+        await new ProjectionRebuild(Store, projection).RunAsync(Cancel);
+
+        var indexes = await Database.ScalarAsync<string>(
+            "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE schemaname = 'seen_summarised' AND tablename = 'seen'");
+        Assert.Equal("seen_by_stream,seen_key,seen_pkey", indexes);
+        Assert.Equal(3, await Database.ScalarAsync<long>($"SELECT events FROM seen_summarised.seen_streams WHERE stream_id = '{streams[0]}'"));
+        Assert.Equal(1, await Database.ScalarAsync<long>($"SELECT events FROM seen_summarised.seen_streams WHERE stream_id = '{streams[1]}'"));
+        Assert.Equal(0, await Database.ScalarAsync<long>("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'seen_summarised_%'"));
+    }
+
+    [Fact]
     public async Task A_rebuilt_generation_has_exactly_the_rows_of_the_live_one()
     {
         var projection = await SeenProjection.CreateAsync(Database, "seen_compared");

@@ -8,7 +8,11 @@ namespace CoopLedger.EventStore.Tests.Projections;
 /// Records each event it sees (only notes starting with <c>only</c>, when given) under a primary key: applying one
 /// twice would fail. A note equal to <c>poison</c> cannot be applied.
 /// </summary>
-internal sealed class SeenProjection(TestDatabase database, string name, string? poison, int version, string? only) : IProjection
+/// <remarks>
+/// Summarised, its table also has a secondary index and a summary built once its rows are there (<c>seen_streams</c>:
+/// the events seen per stream), as a rebuild builds them beside its load.
+/// </remarks>
+internal sealed class SeenProjection(TestDatabase database, string name, string? poison, int version, string? only, bool summarised) : IProjection
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -17,11 +21,13 @@ internal sealed class SeenProjection(TestDatabase database, string name, string?
     public int Version => version;
 
     public IReadOnlyList<ProjectionTable> Tables { get; } =
-        [new("seen", "stream_id", [new("event_id", "uuid"), new("stream_id", "uuid")], ["event_id"], [])];
+        [new("seen", "stream_id", [new("event_id", "uuid"), new("stream_id", "uuid")], ["event_id"],
+            summarised ? [new ProjectionIndex("by_stream", "(stream_id, event_id)")] : [],
+            summarised ? schema => $"CREATE TABLE {schema}.seen_streams AS SELECT stream_id, count(*) AS events FROM {schema}.seen GROUP BY stream_id;" : null)];
 
-    public static async Task<SeenProjection> CreateAsync(TestDatabase database, string name, string? poison = null, int version = 1, string? only = null)
+    public static async Task<SeenProjection> CreateAsync(TestDatabase database, string name, string? poison = null, int version = 1, string? only = null, bool summarised = false)
     {
-        var projection = new SeenProjection(database, name, poison, version, only);
+        var projection = new SeenProjection(database, name, poison, version, only, summarised);
         await ProjectionGenerations.EnsureServingAsync(database.DataSource, projection, Cancel);
         return projection;
     }
