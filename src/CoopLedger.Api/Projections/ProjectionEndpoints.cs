@@ -1,4 +1,5 @@
 using CoopLedger.EventStore;
+using CoopLedger.EventStore.GlobalLog;
 using CoopLedger.EventStore.Projections;
 using Npgsql;
 using CoopLedger.Api.Security;
@@ -39,14 +40,12 @@ public static class ProjectionEndpoints
         {
             var states = await ProjectionCheckpoints.AllAsync(dataSource, http.RequestAborted);
             var views = new List<ProjectionView>();
+            await using var connection = await dataSource.OpenConnectionAsync(http.RequestAborted);
             foreach (var state in states)
             {
                 var inline = store.Inline.Contains(state.Name);
-                await using var lag = dataSource.CreateCommand(
-                    "SELECT count(*) FROM ledger.events WHERE (log_order, position) > ($1::text::xid8, $2)");
-                lag.Parameters.Add(new() { Value = state.Checkpoint.LogOrder.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-                lag.Parameters.Add(new() { Value = state.Checkpoint.Position });
-                views.Add(new ProjectionView(state.Name, state.Checkpoint.Position, inline ? 0 : (long)(await lag.ExecuteScalarAsync(http.RequestAborted))!,
+                var lag = inline ? 0 : await LogBacklog.CountAsync(connection, state.Checkpoint, upTo: null, http.RequestAborted);
+                views.Add(new ProjectionView(state.Name, state.Checkpoint.Position, lag,
                     state.Status, state.FailedPosition, state.Error, state.Version, state.RebuildRequestedAt, inline ? "inline" : "async"));
             }
 

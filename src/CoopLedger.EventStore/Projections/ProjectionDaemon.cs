@@ -18,7 +18,12 @@ public sealed class ProjectionDaemon
     private readonly IProjection _projection;
     private readonly AppendSignal _signal;
     private readonly KeyValuePair<string, object?> _tag;
+    /// <summary>How far a count of the backlog goes: beyond, it would cost a catching-up daemon more than it tells.</summary>
+    private const int BacklogCountedUpTo = 100_000;
+
     private double _lagSeconds;
+    private long _backlog;
+    private long _backlogCountedAt;
     private LogCheckpoint _oneByOneUntil = LogCheckpoint.Start;
 
     /// <summary>Creates the daemon of one projection, woken by <paramref name="signal"/> (the store's by default).</summary>
@@ -28,7 +33,7 @@ public sealed class ProjectionDaemon
         ArgumentNullException.ThrowIfNull(projection);
         (_store, _dataSource, _projection, _signal) = (store, store.DataSource, projection, signal ?? store.Signal);
         _tag = new("coopledger.projection", _projection.Name);
-        EventStoreTelemetry.ObserveLag(_projection.Name, () => Volatile.Read(ref _lagSeconds));
+        EventStoreTelemetry.ObserveLag(_projection.Name, () => Volatile.Read(ref _lagSeconds), () => Volatile.Read(ref _backlog));
     }
 
     /// <summary>How many events one transaction applies at most.</summary>
@@ -217,6 +222,7 @@ public sealed class ProjectionDaemon
         if (batch.Events.Count == 0)
         {
             Volatile.Write(ref _lagSeconds, 0);
+            Volatile.Write(ref _backlog, 0);
             return 0;
         }
 
@@ -253,11 +259,28 @@ public sealed class ProjectionDaemon
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _lagSeconds, Math.Max(0, (DateTimeOffset.UtcNow - batch.Events[^1].RecordedAt).TotalSeconds));
+        Volatile.Write(ref _backlog, batch.Events.Count < size ? 0 : await BacklogAsync(connection, batch.Next, batch.Events.Count, cancellationToken).ConfigureAwait(false));
         EventStoreTelemetry.ProjectionBatchSize.Record(batch.Events.Count, _tag);
         EventStoreTelemetry.ProjectionBatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, _tag);
         activity?.SetTag("coopledger.position", batch.Next.Position);
         activity?.SetTag("coopledger.event.count", batch.Events.Count);
         return batch.Events.Count;
+    }
+
+    /// <summary>
+    /// The committed events after a checkpoint, counted at most once a second (up to <see cref="BacklogCountedUpTo"/>);
+    /// in between, the last count less what was applied since. Only asked after a full batch: a batch that was not
+    /// full took every event committed when it read, and leaves no backlog to count.
+    /// </summary>
+    private async Task<long> BacklogAsync(NpgsqlConnection connection, LogCheckpoint after, int applied, CancellationToken cancellationToken)
+    {
+        if (Stopwatch.GetElapsedTime(_backlogCountedAt) < TimeSpan.FromSeconds(1))
+        {
+            return Math.Max(0, Volatile.Read(ref _backlog) - applied);
+        }
+
+        _backlogCountedAt = Stopwatch.GetTimestamp();
+        return await LogBacklog.CountAsync(connection, after, BacklogCountedUpTo, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<bool> TryLeadAsync(NpgsqlConnection leadership, CancellationToken cancellationToken)

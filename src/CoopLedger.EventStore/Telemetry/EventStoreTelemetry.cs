@@ -13,10 +13,17 @@ public static class EventStoreTelemetry
 
     private static readonly Meter Meter = new(Name);
 
-    /// <summary>Registers a projection's lag in seconds (how old the last event it applied was when it applied it; 0 when caught up).</summary>
-    internal static void ObserveLag(string projection, Func<double> lagSeconds) =>
-        Meter.CreateObservableGauge("coopledger.projection.lag", () => new Measurement<double>(lagSeconds(), new KeyValuePair<string, object?>("coopledger.projection", projection)),
-            "s", "How far behind the newest events a projection is.");
+    /// <summary>
+    /// Registers a projection's lag: in seconds (how old the last event it applied was when it applied it; 0 when caught
+    /// up), and in events (its backlog: committed events it has not applied, as last counted).
+    /// </summary>
+    internal static void ObserveLag(string projection, Func<double> lagSeconds, Func<long> backlog)
+    {
+        var tag = new KeyValuePair<string, object?>("coopledger.projection", projection);
+        Meter.CreateObservableGauge("coopledger.projection.lag", () => new Measurement<double>(lagSeconds(), tag), "s", "How far behind the newest events a projection is.");
+        Meter.CreateObservableGauge("coopledger.projection.backlog", () => new Measurement<long>(backlog(), tag), "{event}",
+            "Committed events a projection has not applied yet (counted up to 100,000).");
+    }
 
     internal static readonly Counter<long> EventsAppended =
         Meter.CreateCounter<long>("coopledger.eventstore.events_appended", "{event}", "Events appended to streams.");

@@ -65,6 +65,42 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : StoreTestBase
     }
 
     [Fact]
+    public async Task The_backlog_is_measured_as_the_committed_events_not_yet_applied()
+    {
+        long? backlog = null;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == Telemetry.EventStoreTelemetry.Name && instrument.Name == "coopledger.projection.backlog")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            if (tags.ToArray().Any(t => t.Key == "coopledger.projection" && (string?)t.Value == "seen_backlog"))
+            {
+                backlog = value;
+            }
+        });
+        listener.Start();
+        var projection = await SeenProjection.CreateAsync(Database, "seen_backlog");
+        await AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, TestEvents.Notes("a", "b", "c", "d", "e"));
+        var daemon = Daemon(projection);
+
+        Assert.Equal(2, await daemon.ApplyNextBatchAsync(Cancel));
+        listener.RecordObservableInstruments();
+        Assert.Equal(await CountAllEventsAsync() - 2, backlog);
+
+        await DrainAsync(daemon, projection);
+        Assert.Equal(0, await daemon.ApplyNextBatchAsync(Cancel));
+        listener.RecordObservableInstruments();
+        Assert.Equal(0, backlog);
+    }
+
+    [Fact]
     public async Task A_crash_after_the_writes_and_before_the_commit_loses_and_repeats_nothing()
     {
         var projection = await SeenProjection.CreateAsync(Database, "seen_crash");
