@@ -13,7 +13,7 @@ namespace CoopLedger.Api.Projections;
 /// Runs the projection daemons in the background: each waits for its leadership, so any number of instances can
 /// run them. Resolved when the service starts (after migrations), since the embedded database starts first.
 /// </summary>
-public sealed class ProjectionHost(IServiceProvider services) : IHostedService, IAsyncDisposable
+public sealed partial class ProjectionHost(IServiceProvider services, ILogger<ProjectionHost> logger) : IHostedService, IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _running = [];
@@ -60,9 +60,29 @@ public sealed class ProjectionHost(IServiceProvider services) : IHostedService, 
             }
         }
 
-        Daemons = [.. projections.Select(projection => new ProjectionDaemon(store, projection) { Turns = _turns, Scheduler = _folds })];
+        Daemons = [.. projections.Select(projection => new ProjectionDaemon(store, projection) { Turns = _turns, Scheduler = _folds, Failed = Log })];
         _running.AddRange(Daemons.Select(daemon => Task.Run(() => daemon.RunAsync(_stop.Token), CancellationToken.None)));
     }
+
+    private void Log(ProjectionFailure failure)
+    {
+        if (failure.Position is { } position)
+        {
+            LogStopped(logger, failure.Projection, position, failure.Error);
+        }
+        else
+        {
+            LogRebuildFailed(logger, failure.Projection, failure.Error);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "Projection {Projection} stopped on the event at position {Position}, which it cannot apply: it applies nothing more until it is rebuilt")]
+    private static partial void LogStopped(ILogger logger, string projection, long position, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "Rebuilding projection {Projection} failed: the serving generation is untouched, and the next leader or start tries again")]
+    private static partial void LogRebuildFailed(ILogger logger, string projection, Exception error);
 
     /// <inheritdoc />
     /// <remarks>

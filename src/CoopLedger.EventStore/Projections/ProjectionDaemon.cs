@@ -164,8 +164,15 @@ public sealed class ProjectionDaemon
             activity?.SetStatus(ActivityStatusCode.Error, failure.Message);
             EventStoreTelemetry.ProjectionFailures.Add(1, _tag);
             RebuildFailure = failure;
+            Failed?.Invoke(new ProjectionFailure(_projection.Name, null, failure));
         }
     }
+
+    /// <summary>
+    /// Told when the projection stops on an event it cannot apply, or when a rebuild fails: the service logs it, beside
+    /// the failed status and the failure counter.
+    /// </summary>
+    public Action<ProjectionFailure>? Failed { get; init; }
 
     /// <summary>Why the last rebuild attempt on this instance failed, if it did.</summary>
     public Exception? RebuildFailure { get; private set; }
@@ -248,6 +255,7 @@ public sealed class ProjectionDaemon
             EventStoreTelemetry.ProjectionFailures.Add(1, _tag);
             await ProjectionCheckpoints.FailAsync(_dataSource, _projection.Name, batch.Events[0].Position, $"{poison.GetType().Name}: {poison.Message}", cancellationToken)
                 .ConfigureAwait(false);
+            Failed?.Invoke(new ProjectionFailure(_projection.Name, batch.Events[0].Position, poison));
             return 0;
         }
 

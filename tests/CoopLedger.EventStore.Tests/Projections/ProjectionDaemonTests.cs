@@ -125,13 +125,17 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : StoreTestBase
         await AppendAsync(stream, ExpectedVersion.NoStream, TestEvents.Notes("fine", "poison", "after"));
         var poisonPosition = (await Store.ReadStreamAsync(stream, null, Cancel))[1].Position;
 
-        var daemon = Daemon(projection);
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<ProjectionFailure>();
+        var daemon = new ProjectionDaemon(Store, projection, new AppendSignal()) { BatchSize = 2, Failed = failures.Enqueue };
         await WaitUntilAsync(() => daemon.ApplyNextBatchAsync(Cancel).Result >= 0
             && ProjectionCheckpoints.AllAsync(Database.DataSource, Cancel).Result.Any(s => s.Name == "seen_poison" && s.Status == "failed"));
 
         var state = Assert.Single(await ProjectionCheckpoints.AllAsync(Database.DataSource, Cancel), s => s.Name == "seen_poison");
         Assert.Equal(("failed", poisonPosition), (state.Status, state.FailedPosition));
         Assert.Contains("poison", state.Error, StringComparison.Ordinal);
+        var told = Assert.Single(failures);
+        Assert.Equal(("seen_poison", poisonPosition), (told.Projection, told.Position));
+        Assert.Contains("poison", told.Error.Message, StringComparison.Ordinal);
         Assert.Equal(0, await Daemon(projection).ApplyNextBatchAsync(Cancel));
     }
 
@@ -208,6 +212,26 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : StoreTestBase
         Assert.Equal(3, await Database.ScalarAsync<long>($"SELECT events FROM seen_summarised.seen_streams WHERE stream_id = '{streams[0]}'"));
         Assert.Equal(1, await Database.ScalarAsync<long>($"SELECT events FROM seen_summarised.seen_streams WHERE stream_id = '{streams[1]}'"));
         Assert.Equal(0, await Database.ScalarAsync<long>("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'seen_summarised_%'"));
+    }
+
+    [Fact]
+    public async Task A_rebuild_that_fails_is_told_and_leaves_the_serving_generation_as_it_was()
+    {
+        var projection = await SeenProjection.CreateAsync(Database, "seen_rebuild_fails", poison: "unrebuildable");
+        var live = Daemon(projection);
+        await DrainAsync(live, projection);
+        var before = await projection.ChecksumAsync();
+        await AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, TestEvents.Notes("unrebuildable"));
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<ProjectionFailure>();
+        var rebuilding = new ProjectionDaemon(Store, projection, new AppendSignal()) { Failed = failures.Enqueue };
+
+        await rebuilding.RebuildAsync(Cancel);
+
+        Assert.IsType<InvalidOperationException>(rebuilding.RebuildFailure);
+        var told = Assert.Single(failures);
+        Assert.Equal(("seen_rebuild_fails", null), (told.Projection, told.Position));
+        Assert.Same(rebuilding.RebuildFailure, told.Error);
+        Assert.Equal(before, await projection.ChecksumAsync());
     }
 
     [Fact]
