@@ -19,7 +19,7 @@ public sealed class ProjectionDaemon
     private readonly AppendSignal _signal;
     private readonly KeyValuePair<string, object?> _tag;
     /// <summary>How far a count of the backlog goes: beyond, it would cost a catching-up daemon more than it tells.</summary>
-    private const int BacklogCountedUpTo = 100_000;
+    internal const int BacklogCountedUpTo = 100_000;
 
     private double _lagSeconds;
     private long _backlog;

@@ -22,7 +22,7 @@ public static class EventStoreTelemetry
         var tag = new KeyValuePair<string, object?>("coopledger.projection", projection);
         Meter.CreateObservableGauge("coopledger.projection.lag", () => new Measurement<double>(lagSeconds(), tag), "s", "How far behind the newest events a projection is.");
         Meter.CreateObservableGauge("coopledger.projection.backlog", () => new Measurement<long>(backlog(), tag), "{event}",
-            "Committed events a projection has not applied yet (counted up to 100,000).");
+            $"Committed events a projection has not applied yet (counted up to {Projections.ProjectionDaemon.BacklogCountedUpTo}).");
     }
 
     internal static readonly Counter<long> EventsAppended =

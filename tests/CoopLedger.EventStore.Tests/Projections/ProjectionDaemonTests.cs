@@ -23,69 +23,26 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : StoreTestBase
     [Fact]
     public async Task Batches_and_failures_are_measured_per_projection()
     {
-        var measured = new List<(string Instrument, double Value, object? Projection)>();
-        using var listener = new System.Diagnostics.Metrics.MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == Telemetry.EventStoreTelemetry.Name && instrument.Name.StartsWith("coopledger.projection.", StringComparison.Ordinal))
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        void Record<T>(System.Diagnostics.Metrics.Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
-        {
-            var projection = tags.ToArray().FirstOrDefault(t => t.Key == "coopledger.projection").Value;
-            lock (measured)
-            {
-                measured.Add((instrument.Name, Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture), projection));
-            }
-        }
-
-        listener.SetMeasurementEventCallback<int>(Record);
-        listener.SetMeasurementEventCallback<long>(Record);
-        listener.SetMeasurementEventCallback<double>(Record);
-        listener.Start();
+        using var measures = new ProjectionMeasures();
         var projection = await SeenProjection.CreateAsync(Database, "seen_measured", poison: "unmeasurable");
         await AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, TestEvents.Notes("a"));
         await DrainAsync(Daemon(projection), projection);
         await AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, TestEvents.Notes("unmeasurable"));
         var daemon = Daemon(projection);
         await WaitUntilAsync(() => daemon.ApplyNextBatchAsync(Cancel).Result >= 0
-            && measured.ToList().Any(m => m.Instrument == "coopledger.projection.failures" && (string?)m.Projection == "seen_measured"));
-        listener.RecordObservableInstruments();
+            && measures.Last("coopledger.projection.failures", "seen_measured") is not null);
+        measures.ObserveGauges();
 
-        lock (measured)
-        {
-            Assert.Contains(measured, m => m.Instrument == "coopledger.projection.batch.size" && (string?)m.Projection == "seen_measured" && m.Value >= 1);
-            Assert.Contains(measured, m => m.Instrument == "coopledger.projection.batch.duration" && (string?)m.Projection == "seen_measured");
-            Assert.Contains(measured, m => m.Instrument == "coopledger.projection.lag" && (string?)m.Projection == "seen_measured");
-        }
+        var measured = measures.Taken;
+        Assert.Contains(measured, m => m.Instrument == "coopledger.projection.batch.size" && m.Projection == "seen_measured" && m.Value >= 1);
+        Assert.Contains(measured, m => m.Instrument == "coopledger.projection.batch.duration" && m.Projection == "seen_measured");
+        Assert.Contains(measured, m => m.Instrument == "coopledger.projection.lag" && m.Projection == "seen_measured");
     }
 
     [Fact]
     public async Task The_backlog_is_measured_as_the_committed_events_not_yet_applied()
     {
-        long? backlog = null;
-        using var listener = new System.Diagnostics.Metrics.MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == Telemetry.EventStoreTelemetry.Name && instrument.Name == "coopledger.projection.backlog")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            if (tags.ToArray().Any(t => t.Key == "coopledger.projection" && (string?)t.Value == "seen_backlog"))
-            {
-                backlog = value;
-            }
-        });
-        listener.Start();
+        using var measures = new ProjectionMeasures();
         var projection = await SeenProjection.CreateAsync(Database, "seen_backlog");
         await AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, TestEvents.Notes("a", "b", "c", "d", "e"));
         var daemon = Daemon(projection);
@@ -94,13 +51,13 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : StoreTestBase
         var applied = 0;
         await WaitUntilAsync(() => (applied = daemon.ApplyNextBatchAsync(Cancel).Result) > 0);
         Assert.Equal(2, applied);
-        listener.RecordObservableInstruments();
-        Assert.Equal(await CountAllEventsAsync() - 2, backlog);
+        measures.ObserveGauges();
+        Assert.Equal(await CountAllEventsAsync() - 2, measures.Last("coopledger.projection.backlog", "seen_backlog"));
 
         await DrainAsync(daemon, projection);
         Assert.Equal(0, await daemon.ApplyNextBatchAsync(Cancel));
-        listener.RecordObservableInstruments();
-        Assert.Equal(0, backlog);
+        measures.ObserveGauges();
+        Assert.Equal(0, measures.Last("coopledger.projection.backlog", "seen_backlog"));
     }
 
     [Fact]
