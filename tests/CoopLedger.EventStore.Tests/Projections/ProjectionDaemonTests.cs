@@ -163,10 +163,8 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : StoreTestBase
         var streams = new[] { Guid.NewGuid(), Guid.NewGuid() };
         await AppendAsync(streams[0], ExpectedVersion.NoStream, TestEvents.Notes("a", "b", "c"));
         await AppendAsync(streams[1], ExpectedVersion.NoStream, TestEvents.Notes("d"));
-        // The summary is built from the loaded rows alone (the catch-up does not keep it), and the load takes the events
-        // of the transactions older than every one still open in the cluster: wait until the appends are.
-        await WaitUntilAsync(() => Database.ScalarAsync<bool>(
-            "SELECT pg_snapshot_xmin(pg_current_snapshot()) > max(log_order) FROM ledger.events WHERE stream_id = ANY ($1)", streams).Result);
+        // The summary is built from the loaded rows alone (the catch-up does not keep it).
+        await WaitUntilReadableAsync(streams);
 
         await new ProjectionRebuild(Store, projection).RunAsync(Cancel);
 
@@ -185,7 +183,10 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : StoreTestBase
         var live = Daemon(projection);
         await DrainAsync(live, projection);
         var before = await projection.ChecksumAsync();
-        await AppendAsync(Guid.NewGuid(), ExpectedVersion.NoStream, TestEvents.Notes("unrebuildable"));
+        var poisoned = Guid.NewGuid();
+        await AppendAsync(poisoned, ExpectedVersion.NoStream, TestEvents.Notes("unrebuildable"));
+        // Otherwise the rebuild may rightly finish without it, and the live daemon meet it later.
+        await WaitUntilReadableAsync(poisoned);
         var failures = new System.Collections.Concurrent.ConcurrentQueue<ProjectionFailure>();
         var rebuilding = new ProjectionDaemon(Store, projection, new AppendSignal()) { Failed = failures.Enqueue };
 
@@ -329,6 +330,14 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : StoreTestBase
         var expected = await CountAllEventsAsync();
         await WaitUntilAsync(() => daemon.ApplyNextBatchAsync(Cancel).Result >= 0 && projection.CountAsync().Result == expected);
     }
+
+    /// <summary>
+    /// Waits until the log can deliver these streams' events: until their transactions are older than every one still
+    /// open in the cluster (another test class's may hold the log back; it stalls, never skips).
+    /// </summary>
+    private Task WaitUntilReadableAsync(params Guid[] streams) =>
+        WaitUntilAsync(() => Database.ScalarAsync<bool>(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot()) > max(log_order) FROM ledger.events WHERE stream_id = ANY ($1)", streams).Result);
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
