@@ -35,7 +35,8 @@ public interface IProjection
 
     /// <summary>
     /// Builds the tables from scratch from every stream's events, given stream by stream in version order (the
-    /// fastest order for a fold); the tables are empty and have no secondary indexes yet.
+    /// fastest order for a fold), writing rows into <paramref name="load"/> as they come: the tables are empty and
+    /// have no keys nor secondary indexes yet.
     /// </summary>
-    Task LoadAsync(ProjectionTarget target, IAsyncEnumerable<RecordedEvent> eventsByStream, CancellationToken cancellationToken);
+    Task LoadAsync(ProjectionLoad load, IAsyncEnumerable<RecordedEvent> eventsByStream, CancellationToken cancellationToken);
 }

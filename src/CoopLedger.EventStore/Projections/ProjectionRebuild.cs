@@ -74,7 +74,6 @@ public sealed class ProjectionRebuild(PostgresEventStore store, IProjection proj
 
     private async Task<LogCheckpoint> LoadAsync(CancellationToken cancellationToken)
     {
-        await using var writer = await store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var reader = await store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         // One snapshot for the whole read: every transaction older than its xmin has ended, so the events it shows
         // below that horizon are exactly the log up to a checkpoint the catch-up can continue from.
@@ -104,15 +103,19 @@ public sealed class ProjectionRebuild(PostgresEventStore store, IProjection proj
             }
         }
 
-        // The loaded rows are committed before they are indexed, so that the indexes are built side by side on
-        // connections of their own. Nothing reads a shadow until it is swapped in, and a rebuild interrupted after this
-        // commit leaves one that the next rebuild drops.
-        await using (var load = await writer.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        // The shadow's tables are committed empty, for the load's COPYs to fill on connections of their own. The
+        // loaded rows are committed before they are indexed, so that the indexes too are built side by side. Nothing
+        // reads a shadow until it is swapped in, and a rebuild interrupted after this point leaves one that the next
+        // rebuild drops.
+        await using (var creating = await store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         {
-            await ProjectionGenerations.CreateShadowAsync(writer, projection, cancellationToken).ConfigureAwait(false);
-            var target = new ProjectionTarget(writer, ProjectionGenerations.Shadow(projection.Name), projection.Tables);
-            await projection.LoadAsync(target, EventsByStreamAsync(reader, horizon, cancellationToken), cancellationToken).ConfigureAwait(false);
-            await load.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await ProjectionGenerations.CreateShadowAsync(creating, projection, cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var load = await ProjectionLoad.BeginAsync(store.DataSource, ProjectionGenerations.Shadow(projection.Name), projection.Tables, cancellationToken).ConfigureAwait(false))
+        {
+            await projection.LoadAsync(load, EventsByStreamAsync(reader, horizon, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await load.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await ProjectionGenerations.IndexShadowAsync(store.DataSource, projection, cancellationToken).ConfigureAwait(false);

@@ -53,32 +53,8 @@ public sealed class ProjectionTarget(NpgsqlConnection connection, string schema,
             return;
         }
 
-        var columns = table.Columns;
-        // Once per copy, not per value: a type with a modifier (numeric(14,2)) is cut into a new string each time.
-        var types = columns.Select(c => c.DataTypeName).ToArray();
-        await using var copy = await connection.BeginBinaryImportAsync(
-            $"COPY {schema}.{table.Name} ({string.Join(", ", columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
-        foreach (var row in rows)
-        {
-            if (row.Length != columns.Count)
-            {
-                throw new ArgumentException($"A row of {table.Name} has {row.Length} values for {columns.Count} columns.", nameof(rows));
-            }
-
-            await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < row.Length; i++)
-            {
-                if (row[i] is null)
-                {
-                    await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await copy.WriteAsync(row[i], types[i], cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-
+        await using var copy = await TableCopy.BeginAsync(connection, schema, table, cancellationToken).ConfigureAwait(false);
+        await copy.WriteAsync(rows, cancellationToken).ConfigureAwait(false);
         await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 }

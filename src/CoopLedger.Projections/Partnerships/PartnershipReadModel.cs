@@ -23,15 +23,6 @@ namespace CoopLedger.Projections.Partnerships;
 /// </remarks>
 public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache? histories) : IProjection
 {
-    /// <summary>How many rows a rebuild gathers before writing them.</summary>
-    /// <remarks>
-    /// Few enough that they die young. The rows waiting are most of what a collection of the youngest generation finds
-    /// alive, and its pause grows with what it finds alive, not with what was allocated: 2,000 rows waiting (a dozen
-    /// objects each) made each pause 8.2-8.6 ms in the funding rebuild, 250 make it 1.6-1.7 ms. The extra COPY round
-    /// trips (one per five partnerships or so) cost no measurable time (docs/BENCHMARKS.md, issue 5, eighth session).
-    /// </remarks>
-    private const int RowsPerWrite = 250;
-
     /// <summary>How many partnerships' timelines (and histories of the read model's types) are kept between live batches, at most.</summary>
     private const int MaxFollowed = 10_000;
 
@@ -181,9 +172,10 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
     }
 
     /// <inheritdoc />
-    public async Task LoadAsync(ProjectionTarget target, IAsyncEnumerable<RecordedEvent> eventsByStream, CancellationToken cancellationToken)
+    /// <remarks>Each partnership's rows are written as soon as its history is replayed: none wait for others' (see <see cref="ProjectionLoad"/>).</remarks>
+    public async Task LoadAsync(ProjectionLoad load, IAsyncEnumerable<RecordedEvent> eventsByStream, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(load);
         ArgumentNullException.ThrowIfNull(eventsByStream);
         var rows = new ProjectionRows();
         var history = new List<RecordedEvent>();
@@ -197,22 +189,16 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
             history.Add(recorded);
         }
 
-        await AddStreamAsync();
-        await target.ReplaceAsync(Array.Empty<Guid>(), rows, cancellationToken);
+        if (history.Count > 0)
+        {
+            await AddStreamAsync();
+        }
 
         async Task AddStreamAsync()
         {
-            if (history.Count > 0)
-            {
-                var partnershipId = history[0].StreamId;
-                Add(rows, KnownRows.Replay(history, 1, Concerns, Source(partnershipId), Corrected).Spans);
-                history.Clear();
-            }
-
-            if (rows.Count >= RowsPerWrite)
-            {
-                await target.ReplaceAsync(Array.Empty<Guid>(), rows, cancellationToken);
-            }
+            Add(rows, KnownRows.Replay(history, 1, Concerns, Source(history[0].StreamId), Corrected).Spans);
+            history.Clear();
+            await load.WriteAsync(rows, cancellationToken);
         }
     }
 

@@ -37,29 +37,34 @@ internal sealed class SeenProjection(TestDatabase database, string name, string?
         var rows = new ProjectionRows();
         foreach (var recorded in events)
         {
-            if (recorded.Data is Noted { Text: var text } && text == poison)
-            {
-                throw new InvalidOperationException($"cannot apply {poison}");
-            }
-
-            if (only is null || recorded.Data is Noted { Text: var noted } && noted.StartsWith(only, StringComparison.Ordinal))
-            {
-                rows.Add("seen", recorded.EventId, recorded.StreamId);
-            }
+            See(rows, recorded);
         }
 
         await target.ReplaceAsync(Array.Empty<Guid>(), rows, cancellationToken);
     }
 
-    public async Task LoadAsync(ProjectionTarget target, IAsyncEnumerable<RecordedEvent> eventsByStream, CancellationToken cancellationToken)
+    public async Task LoadAsync(ProjectionLoad load, IAsyncEnumerable<RecordedEvent> eventsByStream, CancellationToken cancellationToken)
     {
-        var events = new List<RecordedEvent>();
+        var rows = new ProjectionRows();
         await foreach (var recorded in eventsByStream.WithCancellation(cancellationToken))
         {
-            events.Add(recorded);
+            See(rows, recorded);
         }
 
-        await ApplyAsync(target, events, cancellationToken);
+        await load.WriteAsync(rows, cancellationToken);
+    }
+
+    private void See(ProjectionRows rows, RecordedEvent recorded)
+    {
+        if (recorded.Data is Noted { Text: var text } && text == poison)
+        {
+            throw new InvalidOperationException($"cannot apply {poison}");
+        }
+
+        if (only is null || recorded.Data is Noted { Text: var noted } && noted.StartsWith(only, StringComparison.Ordinal))
+        {
+            rows.Add("seen", recorded.EventId, recorded.StreamId);
+        }
     }
 
     public Task<long> CountAsync() => database.ScalarAsync<long>($"SELECT count(*) FROM {name}.seen");
