@@ -46,11 +46,12 @@ public static class FundingPerYearReport
                 return Results.ValidationProblem(errors);
             }
 
-            // Today as now known: the kept totals answer, unless a line starts after today (a future-dated change).
-            // Otherwise, and for the partnership grouping, the lines as of the day asked, as known at the instant asked.
-            var totals = key != "partnership" && asOf is null && knownAt is null && !await FutureLinesAsync(dataSource, time.AsOf, http.RequestAborted);
+            // Today as now known: the kept totals answer (per partnership for that grouping), unless a line starts after
+            // today (a future-dated change). Otherwise the lines as of the day asked, as known at the instant asked.
+            var totals = asOf is null && knownAt is null && !await FutureLinesAsync(dataSource, time.AsOf, http.RequestAborted);
+            var kept = key == "partnership" ? "funding_partnership_totals" : "funding_totals";
             var source = totals
-                ? $"SELECT year, {column} AS key, amount, one_percent_water AS water FROM funding_per_year.funding_totals l WHERE true"
+                ? $"SELECT year, {column} AS key, amount, one_percent_water AS water FROM funding_per_year.{kept} l WHERE true"
                 : $"SELECT year, {column} AS key, amount, coalesce(one_percent_water, 0) AS water FROM funding_per_year.funding_lines l "
                     + $"WHERE NOT withdrawn AND {ReportTime.Matches("l", 3, 4)}";
             // Bounds are plain values so that one prepared plan can use the year index whatever the filter. Grouped by the

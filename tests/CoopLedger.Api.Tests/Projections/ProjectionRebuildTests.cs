@@ -59,7 +59,7 @@ public sealed class ProjectionRebuildTests(ApiFactory api) : IClassFixture<ApiFa
     private async Task<Dictionary<string, string>> ChecksumsAsync()
     {
         var checksums = await ReadModelChecksums.OfAsync(api.ConnectionString, Cancel);
-        Assert.Equal(5, checksums.Count);
+        Assert.Equal(6, checksums.Count);
         Assert.All(checksums.Values, c => Assert.False(c.StartsWith("0:", StringComparison.Ordinal), "a read model is empty"));
         return checksums;
     }
