@@ -46,22 +46,27 @@ public static class FundingPerYearReport
                 return Results.ValidationProblem(errors);
             }
 
-            // Today as now known: the kept totals answer (per partnership for that grouping), unless a line starts after
-            // today (a future-dated change). Otherwise the lines as of the day asked, as known at the instant asked.
+            // Today as now known: the kept totals answer (those per partnership for that grouping), unless a line starts
+            // after today (a future-dated change). Otherwise the lines as of the day asked, as known at the instant asked.
             var totals = asOf is null && knownAt is null && !await FutureLinesAsync(dataSource, time.AsOf, http.RequestAborted);
-            var kept = key == "partnership" ? "funding_partnership_totals" : "funding_totals";
+            var years = $"year BETWEEN coalesce($1, {Years.First}) AND coalesce($2, {Years.Last})";
             var source = totals
-                ? $"SELECT year, {column} AS key, amount, one_percent_water AS water FROM funding_per_year.{kept} l WHERE true"
+                ? $"SELECT year, {column} AS key, amount, one_percent_water AS water FROM funding_per_year.funding_totals l WHERE true"
                 : $"SELECT year, {column} AS key, amount, coalesce(one_percent_water, 0) AS water FROM funding_per_year.funding_lines l "
                     + $"WHERE NOT withdrawn AND {ReportTime.Matches("l", 3, 4)}";
             // Bounds are plain values so that one prepared plan can use the year index whatever the filter. Grouped by the
             // column itself (a partnership's uuid), in the year index's order, so the lines need no sort before grouping;
             // only the groups are sorted, by the key as the answer gives it.
-            await using var command = dataSource.CreateCommand($"""
-                SELECT year, key::text AS key_text, sum(amount), sum(water)
-                FROM ({source} AND year BETWEEN coalesce($1, {Years.First}) AND coalesce($2, {Years.Last})) AS lines
-                GROUP BY year, key ORDER BY year, key_text
-                """);
+            await using var command = dataSource.CreateCommand(totals && key == "partnership"
+                // Kept per year and partnership, each row is already its group: read in its key's order, which is the
+                // answer's (a uuid's text is lowercase hex of fixed width). Grouped and sorted by text, a year's 3,400
+                // totals took 17-18 ms on the benchmark's log; read off the key, 5-6 ms.
+                ? $"SELECT year, partnership_id::text, amount, one_percent_water FROM funding_per_year.funding_partnership_totals WHERE {years} ORDER BY year, partnership_id"
+                : $"""
+                    SELECT year, key::text AS key_text, sum(amount), sum(water)
+                    FROM ({source} AND {years}) AS lines
+                    GROUP BY year, key ORDER BY year, key_text
+                    """);
             command.Parameters.Add(new() { Value = (object?)from ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
             command.Parameters.Add(new() { Value = (object?)to ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
             if (!totals)

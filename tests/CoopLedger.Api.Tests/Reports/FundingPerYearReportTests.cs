@@ -75,6 +75,40 @@ public sealed class FundingPerYearReportTests(ApiFactory api) : IClassFixture<Ap
     }
 
     [Fact]
+    public async Task Today_s_funding_per_partnership_from_the_kept_totals_is_the_one_the_lines_give_row_for_row_in_order()
+    {
+        var client = new ApiClient(api.CreateClient());
+        // Partnerships funded in a year of their own (the class's other tests read theirs), one line of each revised,
+        // one withdrawn: the kept totals follow each change, and their rows come in the answer's order of keys.
+        for (var i = 0; i < 6; i++)
+        {
+            var p = $"/api/partnerships/{(await client.PostAsync("/api/partnerships", ApiClient.Registration($"Réseau {i} (démo)"), HttpStatusCode.Created)).GetProperty("id").GetString()}";
+            var revised = (await client.PostAsync($"{p}/funding", YearFunding("Ville", $"{100 + i}.00"))).GetProperty("fundingId").GetString();
+            var withdrawn = (await client.PostAsync($"{p}/funding", YearFunding("Lycée", "40.00"))).GetProperty("fundingId").GetString();
+            await client.PostAsync($"{p}/funding", YearFunding("Région", $"{i}.50"));
+            await client.PostAsync($"{p}/funding/{revised}/revisions", new { amount = $"{200 + i}.00", reason = "avenant" });
+            if (i % 2 == 0)
+            {
+                await client.PostAsync($"{p}/funding/{withdrawn}/withdrawal", new { reason = "annulé" });
+            }
+        }
+
+        await client.CaughtUpAsync("funding_per_year");
+
+        var kept = await client.GetAsync("/api/reports/funding-per-year?from=2052&to=2052&groupBy=partnership");
+        // An explicit day, even today's, is answered from the lines.
+        var fromLines = await client.GetAsync($"/api/reports/funding-per-year?from=2052&to=2052&groupBy=partnership&asOf={DateTime.UtcNow:yyyy-MM-dd}");
+
+        Assert.Equal(6, kept.GetProperty("rows").GetArrayLength());
+        Assert.Equal(fromLines.GetRawText(), kept.GetRawText());
+        var keys = kept.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("key").GetString()!).ToList();
+        Assert.Equal(keys.Order(StringComparer.Ordinal), keys);
+
+        static object YearFunding(string funder, string amount) =>
+            new { funder = new { name = funder, kind = "FrenchAuthority" }, amount, year = 2052, mechanism = "GeneralBudget", reason = "demo" };
+    }
+
+    [Fact]
     public async Task A_query_with_minPosition_sees_the_write_that_answered_that_position()
     {
         var client = new ApiClient(api.CreateClient());
