@@ -40,15 +40,18 @@ public static class PartnershipList
 
             var (day, known) = (time!.AsOf, time.KnownAt);
             var size = limit ?? 100;
-            // The status on a date, in SQL, as PartnershipState.StatusOn computes it in the domain.
+            // The status on a date, in SQL, as PartnershipState.StatusOn computes it in the domain. Its conventions are
+            // looked up per partnership listed, by key, in subqueries of one row: written as EXISTS, PostgreSQL hashed
+            // every convention period of the read model for each page instead (38 ms of 53 for a page of 100 at 10,000
+            // partnerships; 0.7 ms by key).
             await using var command = dataSource.CreateCommand($"""
                 SELECT partnership_id, title, form, status, countries, sirens FROM (
                     SELECT p.*, CASE
                         WHEN p.cancelled THEN 'Cancelled'
                         WHEN p.terminated_on <= $1 THEN 'Terminated'
                         WHEN p.suspended THEN 'Suspended'
-                        WHEN EXISTS (SELECT 1 FROM active_partnerships.convention_periods c WHERE c.partnership_id = p.partnership_id AND {ReportTime.MatchesByKey("c", 1, 8)}) THEN 'Active'
-                        WHEN EXISTS (SELECT 1 FROM active_partnerships.convention_periods c WHERE c.partnership_id = p.partnership_id AND lower(c.validity) <= $1 AND c.known @> $8) THEN 'Lapsed'
+                        WHEN (SELECT true FROM active_partnerships.convention_periods c WHERE c.partnership_id = p.partnership_id AND {ReportTime.MatchesByKey("c", 1, 8)} LIMIT 1) THEN 'Active'
+                        WHEN (SELECT true FROM active_partnerships.convention_periods c WHERE c.partnership_id = p.partnership_id AND lower(c.validity) <= $1 AND c.known @> $8 LIMIT 1) THEN 'Lapsed'
                         ELSE 'Registered' END AS status
                     FROM active_partnerships.partnerships p
                     WHERE {ReportTime.Matches("p", 1, 8)} AND ($2::uuid IS NULL OR p.partnership_id > $2)
