@@ -44,11 +44,7 @@ public sealed class FundingPerYearProjection(PostgresEventStore store, StreamCac
             new("year", "(year, partnership_id) INCLUDE (amount, one_percent_water, validity, known) WHERE NOT withdrawn"),
             new("future", "((lower(validity))) WHERE upper_inf(known)"),
         ], FundingTotals.Create),
-        .. FundingTotals.Tables,
     ];
-
-    /// <inheritdoc />
-    protected override ILoadSummary StartLoadSummary() => FundingTotals.StartLoad(Tables[0]);
 
     /// <inheritdoc />
     protected override IReadOnlyList<Type> ConcernedTypes { get; } =

@@ -178,7 +178,6 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
         ArgumentNullException.ThrowIfNull(load);
         ArgumentNullException.ThrowIfNull(eventsByStream);
         var rows = new ProjectionRows();
-        var summary = StartLoadSummary();
         var history = new List<RecordedEvent>();
         await foreach (var recorded in eventsByStream.WithCancellation(cancellationToken))
         {
@@ -195,31 +194,13 @@ public abstract class PartnershipReadModel(PostgresEventStore store, StreamCache
             await AddStreamAsync();
         }
 
-        if (summary is not null)
-        {
-            summary.AddRowsTo(rows);
-            await load.WriteAsync(rows, cancellationToken);
-        }
-
         async Task AddStreamAsync()
         {
-            var spans = KnownRows.Replay(history, 1, Concerns, Source(history[0].StreamId), Corrected).Spans;
-            Add(rows, spans);
-            if (summary is not null)
-            {
-                foreach (var span in spans)
-                {
-                    summary.Add(span);
-                }
-            }
-
+            Add(rows, KnownRows.Replay(history, 1, Concerns, Source(history[0].StreamId), Corrected).Spans);
             history.Clear();
             await load.WriteAsync(rows, cancellationToken);
         }
     }
-
-    /// <summary>What a rebuild's load adds up beside its rows, if anything: a new summary for each load.</summary>
-    protected virtual ILoadSummary? StartLoadSummary() => null;
 
     /// <inheritdoc />
     /// <remarks>The events that can change its rows: the others neither are read nor folded.</remarks>
