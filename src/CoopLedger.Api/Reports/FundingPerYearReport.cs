@@ -48,28 +48,31 @@ public static class FundingPerYearReport
 
             // Today as now known: the kept totals answer (those per partnership for that grouping), unless a line starts
             // after today (a future-dated change). Otherwise the lines as of the day asked, as known at the instant asked.
-            var totals = asOf is null && knownAt is null && !await FutureLinesAsync(dataSource, time.AsOf, http.RequestAborted);
+            var kept = asOf is null && knownAt is null ? await KeptTotalsAsync(dataSource, time.AsOf, http.RequestAborted) : KeptTotals.None;
+            var source = (kept, key) switch
+            {
+                (KeptTotals.None, _) or (KeptTotals.ByFunder, "partnership") => Source.Lines,
+                (_, "partnership") => Source.PartnershipTotals,
+                _ => Source.FunderTotals,
+            };
+            // Bounds are plain values so that one prepared plan can use the year index whatever the filter.
             var years = $"year BETWEEN coalesce($1, {Years.First}) AND coalesce($2, {Years.Last})";
-            var source = totals
-                ? $"SELECT year, {column} AS key, amount, one_percent_water AS water FROM funding_per_year.funding_totals l WHERE true"
-                : $"SELECT year, {column} AS key, amount, coalesce(one_percent_water, 0) AS water FROM funding_per_year.funding_lines l "
-                    + $"WHERE NOT withdrawn AND {ReportTime.Matches("l", 3, 4)}";
-            // Bounds are plain values so that one prepared plan can use the year index whatever the filter. Grouped by the
-            // column itself (a partnership's uuid), in the year index's order, so the lines need no sort before grouping;
-            // only the groups are sorted, by the key as the answer gives it.
-            await using var command = dataSource.CreateCommand(totals && key == "partnership"
+            await using var command = dataSource.CreateCommand(source switch
+            {
                 // Kept per year and partnership, each row is already its group: read in its key's order, which is the
                 // answer's (a uuid's text is lowercase hex of fixed width). Grouped and sorted by text, a year's 3,400
                 // totals took 17-18 ms on the benchmark's log; read off the key, 5-6 ms.
-                ? $"SELECT year, partnership_id::text, amount, one_percent_water FROM funding_per_year.funding_partnership_totals WHERE {years} ORDER BY year, partnership_id"
-                : $"""
-                    SELECT year, key::text AS key_text, sum(amount), sum(water)
-                    FROM ({source} AND {years}) AS lines
-                    GROUP BY year, key ORDER BY year, key_text
-                    """);
+                Source.PartnershipTotals =>
+                    $"SELECT year, partnership_id::text, amount, one_percent_water FROM funding_per_year.funding_partnership_totals WHERE {years} ORDER BY year, partnership_id",
+                Source.FunderTotals => Grouped(
+                    $"SELECT year, {column} AS key, amount, one_percent_water AS water FROM funding_per_year.funding_totals WHERE {years}"),
+                _ => Grouped(
+                    $"SELECT year, {column} AS key, amount, coalesce(one_percent_water, 0) AS water FROM funding_per_year.funding_lines l "
+                    + $"WHERE NOT withdrawn AND {ReportTime.Matches("l", 3, 4)} AND {years}"),
+            });
             command.Parameters.Add(new() { Value = (object?)from ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
             command.Parameters.Add(new() { Value = (object?)to ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
-            if (!totals)
+            if (source == Source.Lines)
             {
                 command.Parameters.Add(new() { Value = time.AsOf });
                 command.Parameters.Add(new() { Value = time.KnownAt });
@@ -108,14 +111,54 @@ public static class FundingPerYearReport
         return app;
     }
 
-    /// <summary>Whether a funding line known now starts after <paramref name="today"/>: then today's answer is not the kept totals'.</summary>
-    private static async Task<bool> FutureLinesAsync(ReportDataSource dataSource, DateOnly today, CancellationToken cancellationToken)
+    /// <summary>
+    /// Amounts grouped by year and key. Grouped by the column itself (a partnership's uuid), in the year index's order,
+    /// so the lines need no sort before grouping; only the groups are sorted, by the key as the answer gives it.
+    /// </summary>
+    private static string Grouped(string amounts) =>
+        $"SELECT year, key::text AS key_text, sum(amount), sum(water) FROM ({amounts}) AS lines GROUP BY year, key ORDER BY year, key_text";
+
+    /// <summary>Where a report's amounts come from.</summary>
+    private enum Source
     {
-        // The latest start, read backwards off its index (an EXISTS was planned as a scan of every line).
-        await using var command = dataSource.CreateCommand(
-            "SELECT coalesce(max(lower(validity)) > $1, false) FROM funding_per_year.funding_lines WHERE upper_inf(known)");
-        command.Parameters.Add(new() { Value = today });
-        return await command.ExecuteScalarAsync(cancellationToken) is true;
+        /// <summary>The lines, as of the day asked, as known at the instant asked.</summary>
+        Lines,
+
+        /// <summary>The totals kept per funder kind, funder, country and mechanism.</summary>
+        FunderTotals,
+
+        /// <summary>The totals kept per partnership.</summary>
+        PartnershipTotals,
     }
 
+    /// <summary>Which kept totals can answer for today: none while a line known now starts after <paramref name="today"/>.</summary>
+    /// <remarks>
+    /// The totals per partnership came with the read model's version 5: until its rebuild is swapped in, the generation
+    /// serving has none, and the grouping by partnership adds up the lines.
+    /// </remarks>
+    private static async Task<KeptTotals> KeptTotalsAsync(ReportDataSource dataSource, DateOnly today, CancellationToken cancellationToken)
+    {
+        // The latest start, read backwards off its index (an EXISTS was planned as a scan of every line).
+        await using var command = dataSource.CreateCommand("""
+            SELECT coalesce(max(lower(validity)) > $1, false), to_regclass('funding_per_year.funding_partnership_totals') IS NOT NULL
+            FROM funding_per_year.funding_lines WHERE upper_inf(known)
+            """);
+        command.Parameters.Add(new() { Value = today });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.GetBoolean(0) ? KeptTotals.None : reader.GetBoolean(1) ? KeptTotals.WithPartnerships : KeptTotals.ByFunder;
+    }
+
+    /// <summary>The kept totals that can answer a report for today.</summary>
+    private enum KeptTotals
+    {
+        /// <summary>None: the lines answer.</summary>
+        None,
+
+        /// <summary>Those per funder kind, funder, country and mechanism.</summary>
+        ByFunder,
+
+        /// <summary>Those, and those per partnership.</summary>
+        WithPartnerships,
+    }
 }

@@ -80,13 +80,28 @@ public sealed class ProjectionLoad : IAsyncDisposable
         }
     }
 
-    /// <summary>Frees the connections; the COPYs not completed are cancelled.</summary>
+    /// <summary>Frees the connections, every one of them; the COPYs not completed are cancelled.</summary>
+    /// <remarks>
+    /// Cancelling a COPY may throw (its connection broke, or the server's answer to the cancel is the error that stopped
+    /// the load; a COPY the server refused for a value did not, in the tests). That error is secondary to the one on its
+    /// way to the rebuild: it must neither replace it nor keep the other tables' connections from the pool.
+    /// </remarks>
     public async ValueTask DisposeAsync()
     {
         foreach (var (_, connection, copy) in _copies)
         {
-            await copy.DisposeAsync().ConfigureAwait(false);
-            await connection.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                await copy.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception error) when (error is NpgsqlException or InvalidOperationException or OperationCanceledException or IOException)
+            {
+                // What stopped the load, told again (see above).
+            }
+            finally
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         _copies.Clear();

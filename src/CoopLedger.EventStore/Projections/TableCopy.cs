@@ -55,6 +55,6 @@ internal sealed class TableCopy : IAsyncDisposable
     /// <summary>Ends the COPY: the server stores the rows written (or reports why it cannot).</summary>
     public async Task CompleteAsync(CancellationToken cancellationToken) => await _copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Frees the connection; a COPY not completed is cancelled, and nothing of it is stored.</summary>
+    /// <summary>Ends the COPY if it was not completed: it is cancelled, and nothing of it is stored (the caller keeps the connection).</summary>
     public ValueTask DisposeAsync() => _copy.DisposeAsync();
 }

@@ -9,7 +9,7 @@ namespace CoopLedger.Projections.Funding;
 /// </summary>
 internal static class FundingTotals
 {
-    /// <summary>A kept total: its table, the columns it groups by (with their types), and the columns summed.</summary>
+    /// <summary>A kept total: its table and the columns of <c>funding_lines</c> it groups by (with their types).</summary>
     private sealed record Summary(string Table, params (string Name, string Type)[] GroupedBy)
     {
         public string Keys => string.Join(", ", GroupedBy.Select(c => c.Name));
@@ -56,16 +56,26 @@ internal static class FundingTotals
             REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION {{schema}}.count_funding_lines();
         """;
 
-    /// <summary>The trigger's statements taking removed lines out of a summary (and the totals left with no line).</summary>
+    /// <summary>
+    /// The trigger's statements taking removed lines out of a summary, then the totals left with no line among those
+    /// touched (by key: a summary per partnership holds tens of thousands of totals, too many to scan at every batch).
+    /// </summary>
     private static string Remove(Summary summary) => $$"""
         EXECUTE format($sql$
             UPDATE %I.{{summary.Table}} AS t
             SET amount = t.amount - r.amount, one_percent_water = t.one_percent_water - r.water, lines = t.lines - r.lines
             FROM ({{Sums(summary, "removed")}}) AS r ({{summary.Keys}}, amount, water, lines)
-            WHERE ({{string.Join(", ", summary.GroupedBy.Select(c => $"t.{c.Name}"))}}) = ({{string.Join(", ", summary.GroupedBy.Select(c => $"r.{c.Name}"))}})
+            WHERE {{SameKeys(summary, "t", "r")}}
             $sql$, TG_TABLE_SCHEMA);
-        EXECUTE format('DELETE FROM %I.{{summary.Table}} WHERE lines = 0', TG_TABLE_SCHEMA);
+        EXECUTE format($sql$
+            DELETE FROM %I.{{summary.Table}} AS t USING (SELECT DISTINCT {{summary.Keys}} FROM removed) AS r
+            WHERE {{SameKeys(summary, "t", "r")}} AND t.lines = 0
+            $sql$, TG_TABLE_SCHEMA);
         """;
+
+    /// <summary>The condition that two aliases' rows have the same key in a summary.</summary>
+    private static string SameKeys(Summary summary, string left, string right) =>
+        $"({string.Join(", ", summary.GroupedBy.Select(c => $"{left}.{c.Name}"))}) = ({string.Join(", ", summary.GroupedBy.Select(c => $"{right}.{c.Name}"))})";
 
     /// <summary>The trigger's statement adding added lines to a summary.</summary>
     private static string Add(Summary summary) => $$"""

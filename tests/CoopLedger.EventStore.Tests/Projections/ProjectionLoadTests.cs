@@ -8,12 +8,7 @@ public sealed class ProjectionLoadTests(TestDatabase database) : StoreTestBase(d
     [Fact]
     public async Task A_completed_load_stores_every_row_written_in_every_table_and_one_not_completed_stores_none()
     {
-        var projection = new TwoTables();
-        var shadow = ProjectionGenerations.Shadow(projection.Name);
-        await using (var connection = await Database.DataSource.OpenConnectionAsync(Cancel))
-        {
-            await ProjectionGenerations.CreateShadowAsync(connection, projection, Cancel);
-        }
+        var (projection, shadow) = await EmptyShadowAsync();
 
         await using (var abandoned = await ProjectionLoad.BeginAsync(Database.DataSource, shadow, projection.Tables, Cancel))
         {
@@ -42,12 +37,7 @@ public sealed class ProjectionLoadTests(TestDatabase database) : StoreTestBase(d
     [Fact]
     public async Task A_row_the_table_cannot_hold_fails_the_load_and_stores_nothing()
     {
-        var projection = new TwoTables();
-        var shadow = ProjectionGenerations.Shadow(projection.Name);
-        await using (var connection = await Database.DataSource.OpenConnectionAsync(Cancel))
-        {
-            await ProjectionGenerations.CreateShadowAsync(connection, projection, Cancel);
-        }
+        var (projection, shadow) = await EmptyShadowAsync();
 
         await using (var load = await ProjectionLoad.BeginAsync(Database.DataSource, shadow, projection.Tables, Cancel))
         {
@@ -58,6 +48,37 @@ public sealed class ProjectionLoadTests(TestDatabase database) : StoreTestBase(d
         }
 
         Assert.Equal(0, await Database.ScalarAsync<long>($"SELECT count(*) FROM {shadow}.parents"));
+    }
+
+    [Fact]
+    public async Task A_row_the_server_refuses_fails_the_load_stores_nothing_and_ends_every_copy()
+    {
+        var (projection, shadow) = await EmptyShadowAsync();
+
+        await using (var load = await ProjectionLoad.BeginAsync(Database.DataSource, shadow, projection.Tables, Cancel))
+        {
+            var rows = Rows(2);
+            // A title is NOT NULL, a child's parent too: each COPY is refused by the server, not by the client.
+            rows.Add("parents", Guid.NewGuid(), null);
+            rows.Add("children", Guid.NewGuid(), null);
+            await load.WriteAsync(rows, Cancel);
+
+            await Assert.ThrowsAsync<Npgsql.PostgresException>(() => load.CompleteAsync(Cancel));
+        }
+
+        Assert.Equal(0, await Database.ScalarAsync<long>($"SELECT count(*) FROM {shadow}.parents"));
+        Assert.Equal(0, await Database.ScalarAsync<long>($"SELECT count(*) FROM {shadow}.children"));
+        Assert.Equal(0, await Database.ScalarAsync<long>(
+            $"SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY {shadow}.%' AND state <> 'idle' AND pid <> pg_backend_pid()"));
+    }
+
+    /// <summary>The two tables' shadow generation, created empty (as a rebuild does before its load).</summary>
+    private async Task<(TwoTables Projection, string Shadow)> EmptyShadowAsync()
+    {
+        var projection = new TwoTables();
+        await using var connection = await Database.DataSource.OpenConnectionAsync(Cancel);
+        await ProjectionGenerations.CreateShadowAsync(connection, projection, Cancel);
+        return (projection, ProjectionGenerations.Shadow(projection.Name));
     }
 
     /// <summary>Rows of <paramref name="parents"/> parents with two children each.</summary>
