@@ -43,6 +43,15 @@ public class ApiFactory(PostgresCluster cluster) : WebApplicationFactory<Program
         return (long)(await count.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 
+    /// <summary>Runs a statement on this factory's database, behind the service's back (to tamper, or to age a read model).</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Waits until <c>/health/ready</c> answers 200 (the first pass of the warm-up follows the start); its body.</summary>
     public async Task<JsonElement> ReadyAsync()
     {

@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json;
 using CoopLedger.Api.Demo;
 using CoopLedger.Api.Tests.Partnerships;
-using Npgsql;
 
 namespace CoopLedger.Api.Tests.Audit;
 
@@ -24,7 +23,7 @@ public sealed class AuditTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.True(intact.GetProperty("valid").GetBoolean());
         Assert.Equal(version, intact.GetProperty("eventsChecked").GetInt64());
 
-        await ExecuteAsync($"UPDATE ledger.events SET data = jsonb_set(data, '{{title}}', '\"Monastir (modifié)\"') WHERE stream_id = '{p.Split('/')[^1]}' AND version = 1");
+        await api.ExecuteAsync($"UPDATE ledger.events SET data = jsonb_set(data, '{{title}}', '\"Monastir (modifié)\"') WHERE stream_id = '{p.Split('/')[^1]}' AND version = 1");
         var broken = await client.GetAsync($"{p}/integrity");
         Assert.False(broken.GetProperty("valid").GetBoolean());
         Assert.Equal(1, broken.GetProperty("firstInvalidVersion").GetInt64());
@@ -203,13 +202,5 @@ public sealed class AuditTests(ApiFactory api) : IClassFixture<ApiFactory>
         while (cursor is not null);
 
         return broken;
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync(Cancel);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(Cancel);
     }
 }

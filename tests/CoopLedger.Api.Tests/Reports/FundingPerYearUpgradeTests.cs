@@ -1,6 +1,5 @@
 using System.Net;
 using CoopLedger.Api.Tests.Partnerships;
-using Npgsql;
 
 namespace CoopLedger.Api.Tests.Reports;
 
@@ -15,12 +14,7 @@ public sealed class FundingPerYearUpgradeTests(ApiFactory api) : IClassFixture<A
         await client.PostAsync($"{p}/funding", new { funder = new { name = "Ville", kind = "FrenchAuthority" }, amount = "700.00", year = 2053, mechanism = "GeneralBudget", reason = "demo" });
         await client.CaughtUpAsync("funding_per_year");
         // As a generation of version 4 serves, until the rebuild that version 5 asks for is swapped in.
-        await using (var connection = new NpgsqlConnection(api.ConnectionString))
-        {
-            await connection.OpenAsync(TestContext.Current.CancellationToken);
-            await using var drop = new NpgsqlCommand("DROP TABLE funding_per_year.funding_partnership_totals", connection);
-            await drop.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-        }
+        await api.ExecuteAsync("DROP TABLE funding_per_year.funding_partnership_totals");
 
         var report = await client.GetAsync("/api/reports/funding-per-year?from=2053&to=2053&groupBy=partnership");
 

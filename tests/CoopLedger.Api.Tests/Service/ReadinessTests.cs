@@ -1,5 +1,4 @@
 using System.Net;
-using Npgsql;
 
 namespace CoopLedger.Api.Tests.Service;
 
@@ -13,12 +12,7 @@ public sealed class ReadinessTests(ApiFactory api) : IClassFixture<ApiFactory>
         var client = api.CreateClient();
         await api.ReadyAsync();
 
-        await using (var connection = new NpgsqlConnection(api.ConnectionString))
-        {
-            await connection.OpenAsync(Cancel);
-            await using var forget = new NpgsqlCommand("DELETE FROM ledger.migrations WHERE version = 2", connection);
-            await forget.ExecuteNonQueryAsync(Cancel);
-        }
+        await api.ExecuteAsync("DELETE FROM ledger.migrations WHERE version = 2");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync(new Uri("/health/ready", UriKind.Relative), Cancel)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/live", UriKind.Relative), Cancel)).StatusCode);
