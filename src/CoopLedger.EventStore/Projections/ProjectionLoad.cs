@@ -23,9 +23,11 @@ namespace CoopLedger.EventStore.Projections;
 public sealed class ProjectionLoad : IAsyncDisposable
 {
     private readonly List<(ProjectionTable Table, NpgsqlConnection Connection, TableCopy Copy)> _copies = [];
+    private readonly IReadOnlyList<ProjectionTable> _tables;
 
-    private ProjectionLoad()
+    private ProjectionLoad(IReadOnlyList<ProjectionTable> tables)
     {
+        _tables = tables;
     }
 
     /// <summary>Opens a COPY into each of the tables of <paramref name="schema"/>, which must be committed and empty.</summary>
@@ -33,7 +35,7 @@ public sealed class ProjectionLoad : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(tables);
-        var load = new ProjectionLoad();
+        var load = new ProjectionLoad(tables);
         try
         {
             foreach (var table in tables)
@@ -63,6 +65,7 @@ public sealed class ProjectionLoad : IAsyncDisposable
     public async Task WriteAsync(ProjectionRows rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        rows.EnsureOnlyFor(_tables);
         foreach (var (table, _, copy) in _copies)
         {
             await copy.WriteAsync(rows.Of(table.Name), cancellationToken).ConfigureAwait(false);

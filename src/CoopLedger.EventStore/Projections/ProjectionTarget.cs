@@ -29,6 +29,7 @@ public sealed class ProjectionTarget(NpgsqlConnection connection, string schema,
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(rows);
+        rows.EnsureOnlyFor(tables);
         foreach (var table in tables)
         {
             if (keys.Count > 0)

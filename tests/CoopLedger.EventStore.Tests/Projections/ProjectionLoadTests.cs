@@ -51,6 +51,31 @@ public sealed class ProjectionLoadTests(TestDatabase database) : StoreTestBase(d
     }
 
     [Fact]
+    public async Task Rows_for_a_table_the_projection_does_not_declare_fail_a_load_and_a_live_batch_before_anything_is_written()
+    {
+        var (projection, shadow) = await EmptyShadowAsync();
+        var rows = Rows(2);
+        rows.Add("strangers", Guid.NewGuid());
+
+        await using (var load = await ProjectionLoad.BeginAsync(Database.DataSource, shadow, projection.Tables, Cancel))
+        {
+            var refused = await Assert.ThrowsAsync<ArgumentException>(() => load.WriteAsync(rows, Cancel));
+            Assert.Contains("'strangers'", refused.Message, StringComparison.Ordinal);
+            await load.CompleteAsync(Cancel);
+        }
+
+        await using (var connection = await Database.DataSource.OpenConnectionAsync(Cancel))
+        {
+            var live = new ProjectionTarget(connection, shadow, projection.Tables);
+            var refused = await Assert.ThrowsAsync<ArgumentException>(() => live.ReplaceAsync([Guid.NewGuid()], rows, Cancel));
+            Assert.Contains("'strangers'", refused.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, await Database.ScalarAsync<long>($"SELECT count(*) FROM {shadow}.parents"));
+        Assert.Equal(0, await Database.ScalarAsync<long>($"SELECT count(*) FROM {shadow}.children"));
+    }
+
+    [Fact]
     public async Task A_row_the_server_refuses_fails_the_load_stores_nothing_and_ends_every_copy()
     {
         var (projection, shadow) = await EmptyShadowAsync();
