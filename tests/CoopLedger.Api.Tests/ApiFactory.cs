@@ -23,6 +23,9 @@ public class ApiFactory(PostgresCluster cluster) : WebApplicationFactory<Program
 
     private string _connectionString = "";
 
+    /// <summary>The tests' own way into the database, beside the service's (opened on first use).</summary>
+    private NpgsqlDataSource? _behindTheService;
+
     /// <summary>The key this service signs and checks tokens with (base64).</summary>
     public string SigningKey { get; } = TokenSettings.NewKey();
 
@@ -33,23 +36,52 @@ public class ApiFactory(PostgresCluster cluster) : WebApplicationFactory<Program
     public virtual async ValueTask InitializeAsync() => _connectionString = await cluster.CreateDatabaseAsync("api");
 
     /// <summary>How many events the ledger holds: a refused command must leave it unchanged.</summary>
-    public async Task<long> CountEventsAsync()
+    public Task<long> CountEventsAsync()
     {
         // The ledger's tables exist once the service has started: its migrations run at start.
         _ = Server;
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        await using var count = new NpgsqlCommand("SELECT count(*) FROM ledger.events", connection);
-        return (long)(await count.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+        return ScalarAsync<long>("SELECT count(*) FROM ledger.events");
     }
 
-    /// <summary>Runs a statement on this factory's database, behind the service's back (to tamper, or to age a read model).</summary>
-    public async Task ExecuteAsync(string sql)
+    /// <summary>
+    /// Runs a statement on this factory's database, behind the service's back (to tamper, or to age a read model); how
+    /// many rows it touched. Parameters are positional: $1, $2, ...
+    /// </summary>
+    public async Task<int> ExecuteAsync(string sql, params object[] parameters)
     {
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        await using var command = BehindTheService(sql, parameters);
+        return await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>The one value a query answers on this factory's database, read behind the service's back.</summary>
+    public async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
+    {
+        await using var command = BehindTheService(sql, parameters);
+        return (T)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask DisposeAsync()
+    {
+        if (_behindTheService is not null)
+        {
+            await _behindTheService.DisposeAsync();
+        }
+
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    private NpgsqlCommand BehindTheService(string sql, object[] parameters)
+    {
+        _behindTheService ??= NpgsqlDataSource.Create(_connectionString);
+        var command = _behindTheService.CreateCommand(sql);
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(new() { Value = value });
+        }
+
+        return command;
     }
 
     /// <summary>Waits until <c>/health/ready</c> answers 200 (the first pass of the warm-up follows the start); its body.</summary>

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Npgsql;
 
 namespace CoopLedger.Api.Tests.Partnerships;
 
@@ -122,11 +121,6 @@ public sealed class CorrectionTests(ApiFactory api) : IClassFixture<ApiFactory>
 
     private static async Task<string?> StatusAsync(ApiClient client, string path) => (await client.GetAsync(path)).GetProperty("status").GetString();
 
-    private async Task<string> NowAsync()
-    {
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync(Cancel);
-        await using var now = new NpgsqlCommand("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')", connection);
-        return (string)(await now.ExecuteScalarAsync(Cancel))!;
-    }
+    private Task<string> NowAsync() =>
+        api.ScalarAsync<string>("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
 }

@@ -7,7 +7,6 @@ using CoopLedger.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace CoopLedger.Api.Tests.Reports;
 
@@ -40,7 +39,7 @@ public sealed class PartsWarmingTests(PartsWarmingTests.SettableClockApiFactory 
         var tomorrow = today.AddDays(1);
         await WarmAsync(client, tomorrow, api.Services.GetRequiredService<WholeList<ActionsPerChallengeRow>>());
         await WarmAsync(client, tomorrow, api.Services.GetRequiredService<WholeList<ActivePartnershipRow>>());
-        await UnpagedReportTests.AbandonBehindTheProjectionAsync(api.ConnectionString, p);
+        await UnpagedReportTests.AbandonBehindTheProjectionAsync(api, p);
         await RetitleBehindTheProjectionAsync(p, "Retitled behind the projection");
 
         using var afterMidnight = api.Clock.Set(tomorrow, new TimeOnly(0, 0, 30));
@@ -72,7 +71,7 @@ public sealed class PartsWarmingTests(PartsWarmingTests.SettableClockApiFactory 
         await client.RebuiltAsync();
         await client.CaughtUpAsync("actions_per_challenge");
         var after = await WarmAsync(client, today, actions, before.Generation);
-        await UnpagedReportTests.AbandonBehindTheProjectionAsync(api.ConnectionString, p);
+        await UnpagedReportTests.AbandonBehindTheProjectionAsync(api, p);
 
         Assert.NotEqual(before.Generation, after.Generation);
         Assert.Equal(2, UnpagedReportTests.Live(UnpagedReportTests.RowsOf(await client.GetAsync(Actions)), p));
@@ -81,12 +80,8 @@ public sealed class PartsWarmingTests(PartsWarmingTests.SettableClockApiFactory 
     /// <summary>The partnership's title changed in the active partnerships' read model itself, as no event says.</summary>
     private async Task RetitleBehindTheProjectionAsync(string partnership, string title)
     {
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync(Cancel);
-        await using var alter = new NpgsqlCommand("UPDATE active_partnerships.partnerships SET title = $2 WHERE partnership_id = $1", connection);
-        alter.Parameters.Add(new() { Value = Guid.Parse(UnpagedReportTests.Id(partnership)) });
-        alter.Parameters.Add(new() { Value = title });
-        Assert.True(await alter.ExecuteNonQueryAsync(Cancel) > 0);
+        Assert.True(await api.ExecuteAsync(
+            "UPDATE active_partnerships.partnerships SET title = $2 WHERE partnership_id = $1", Guid.Parse(UnpagedReportTests.Id(partnership)), title) > 0);
     }
 
     private static string? TitleOf(JsonElement active, string partnership) =>

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using CoopLedger.Api.Tests.Partnerships;
-using Npgsql;
 
 namespace CoopLedger.Api.Tests.Reports;
 
@@ -101,29 +100,18 @@ public sealed class UnpagedReportTests(ApiFactory api) : IClassFixture<ApiFactor
     public async Task Ids_are_ordered_as_PostgreSQL_orders_uuids()
     {
         var ids = Enumerable.Range(0, 2000).Select(_ => Guid.NewGuid()).ToArray();
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync(Cancel);
-        await using var sort = new NpgsqlCommand("SELECT array_agg(id ORDER BY id) FROM unnest($1::uuid[]) id", connection);
-        sort.Parameters.Add(new() { Value = ids });
-
-        var sorted = (Guid[])(await sort.ExecuteScalarAsync(Cancel))!;
+        var sorted = await api.ScalarAsync<Guid[]>("SELECT array_agg(id ORDER BY id) FROM unnest($1::uuid[]) id", ids);
 
         // The kept parts are ordered by .NET's own comparison of ids, which reads them field by field as numbers:
         // the same order as PostgreSQL's, byte by byte.
         Assert.Equal(sorted, ids.Order());
     }
 
-    private Task AbandonBehindTheProjectionAsync(string partnership) => AbandonBehindTheProjectionAsync(api.ConnectionString, partnership);
+    private Task AbandonBehindTheProjectionAsync(string partnership) => AbandonBehindTheProjectionAsync(api, partnership);
 
     /// <summary>Every action of the partnership abandoned in the read model itself, as no event says.</summary>
-    internal static async Task AbandonBehindTheProjectionAsync(string connectionString, string partnership)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(Cancel);
-        await using var alter = new NpgsqlCommand("UPDATE actions_per_challenge.plan_actions SET status = 'Abandoned' WHERE partnership_id = $1", connection);
-        alter.Parameters.Add(new() { Value = Guid.Parse(Id(partnership)) });
-        await alter.ExecuteNonQueryAsync(Cancel);
-    }
+    internal static Task AbandonBehindTheProjectionAsync(ApiFactory api, string partnership) =>
+        api.ExecuteAsync("UPDATE actions_per_challenge.plan_actions SET status = 'Abandoned' WHERE partnership_id = $1", Guid.Parse(Id(partnership)));
 
     private const string ActiveReport = "/api/reports/active-partnerships?asOf=2017-06-30";
 
