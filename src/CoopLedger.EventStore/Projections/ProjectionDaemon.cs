@@ -161,11 +161,17 @@ public sealed class ProjectionDaemon
         catch (Exception failure) when (failure is not OperationCanceledException and not NpgsqlException { IsTransient: true })
         {
             // The serving generation is untouched; the request is kept, so the next leader (or start) tries again.
-            activity?.SetStatus(ActivityStatusCode.Error, failure.Message);
-            EventStoreTelemetry.ProjectionFailures.Add(1, _tag);
             RebuildFailure = failure;
-            Failed?.Invoke(new ProjectionFailure(_projection.Name, null, failure));
+            Tell(activity, new ProjectionFailure(_projection.Name, null, failure));
         }
+    }
+
+    /// <summary>Tells a failure everywhere it shows: the span, the failure counter, and <see cref="Failed"/>.</summary>
+    private void Tell(Activity? activity, ProjectionFailure failure)
+    {
+        activity?.SetStatus(ActivityStatusCode.Error, failure.Error.Message);
+        EventStoreTelemetry.ProjectionFailures.Add(1, _tag);
+        Failed?.Invoke(failure);
     }
 
     /// <summary>
@@ -251,11 +257,9 @@ public sealed class ProjectionDaemon
                 return await ApplyNextBatchAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            activity?.SetStatus(ActivityStatusCode.Error, poison.Message);
-            EventStoreTelemetry.ProjectionFailures.Add(1, _tag);
             await ProjectionCheckpoints.FailAsync(_dataSource, _projection.Name, batch.Events[0].Position, $"{poison.GetType().Name}: {poison.Message}", cancellationToken)
                 .ConfigureAwait(false);
-            Failed?.Invoke(new ProjectionFailure(_projection.Name, batch.Events[0].Position, poison));
+            Tell(activity, new ProjectionFailure(_projection.Name, batch.Events[0].Position, poison));
             return 0;
         }
 
