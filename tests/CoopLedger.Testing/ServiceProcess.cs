@@ -12,6 +12,9 @@ namespace CoopLedger.Testing;
 /// </summary>
 public sealed class ServiceProcess : IDisposable
 {
+    /// <summary>Where the ports the services draw from start (below, the well-known and commonly configured ones).</summary>
+    private const int LowestPort = 10_000;
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
@@ -201,10 +204,40 @@ public sealed class ServiceProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// A port no one listens on, below the kernel's range for the local ports of outgoing connections: a port from
+    /// that range (what port 0 gives) may be taken by any client's socket before the service binds it, or between a
+    /// kill and the restart on the same port. The OpenAPI lint once failed a CI run that way.
+    /// </summary>
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var below = OutgoingPortsStart();
+        for (var attempt = 0; attempt < 50 && below > LowestPort; attempt++)
+        {
+            var port = Random.Shared.Next(LowestPort, below);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Someone listens there: draw again.
+            }
+        }
+
+        using var any = new TcpListener(IPAddress.Loopback, 0);
+        any.Start();
+        return ((IPEndPoint)any.LocalEndpoint).Port;
+    }
+
+    /// <summary>The first port of the kernel's range for outgoing connections (Linux's default when it cannot be read).</summary>
+    private static int OutgoingPortsStart()
+    {
+        const string Range = "/proc/sys/net/ipv4/ip_local_port_range";
+        return File.Exists(Range) && int.TryParse(File.ReadAllText(Range).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture, out var start)
+            ? start
+            : 32_768;
     }
 }
