@@ -14,8 +14,9 @@ public static class OpenApiSetup
             document.Info.Description =
                 "The auditable history of decentralised-cooperation partnerships between French local authorities and their foreign partners.";
             document.Info.License = new OpenApiLicense { Name = "Proprietary" };
-            // The generator adds the request's own base URL with a trailing slash; clients use their own base.
-            document.Servers = [new OpenApiServer { Url = "http://localhost:5080" }];
+            // Relative: the API is the service that serves this document, wherever it is deployed (the generator would
+            // add the request's own base URL, with a trailing slash, and a fixed address is right on one machine only).
+            document.Servers = [new OpenApiServer { Url = "/" }];
             document.Tags = new HashSet<OpenApiTag>
             {
                 new() { Name = "Partnerships", Description = "Commands that record a partnership's history, and its state at any date." },
