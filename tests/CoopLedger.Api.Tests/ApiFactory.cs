@@ -74,8 +74,7 @@ public class ApiFactory(PostgresCluster cluster) : WebApplicationFactory<Program
 
     private NpgsqlCommand BehindTheService(string sql, object[] parameters)
     {
-        _behindTheService ??= NpgsqlDataSource.Create(_connectionString);
-        var command = _behindTheService.CreateCommand(sql);
+        var command = LazyInitializer.EnsureInitialized(ref _behindTheService, () => NpgsqlDataSource.Create(_connectionString)).CreateCommand(sql);
         foreach (var value in parameters)
         {
             command.Parameters.Add(new() { Value = value });

@@ -9,7 +9,7 @@ namespace CoopLedger.Api.Tests.Reports;
 /// <summary>
 /// A part is read as known after its partnership's last event, whatever the service's own clock says: a part read
 /// short of it would never be read again (the projection does not move for it). A service clock an hour behind the
-/// database's makes deterministic what happens when a refresh waits for its turn while a write commits.
+/// database's (on the same date) makes deterministic what happens when a refresh waits for its turn while a write commits.
 /// </summary>
 public sealed class UnpagedReportClockTests(UnpagedReportClockTests.LaggingClockApiFactory api) : IClassFixture<UnpagedReportClockTests.LaggingClockApiFactory>
 {
@@ -40,8 +40,18 @@ public sealed class UnpagedReportClockTests(UnpagedReportClockTests.LaggingClock
         }
     }
 
+    /// <summary>
+    /// An hour behind, but never on the day before: the report's today is the service's date, and in the first hour of a
+    /// UTC day the action added (on the database's date) would not be live yet on the service's, which the test is not
+    /// about. The clock stays behind the database's all the same, at the day's start.
+    /// </summary>
     private sealed class LaggingClock : TimeProvider
     {
-        public override DateTimeOffset GetUtcNow() => System.GetUtcNow().AddHours(-1);
+        public override DateTimeOffset GetUtcNow()
+        {
+            var now = System.GetUtcNow();
+            var behind = now.AddHours(-1);
+            return behind.UtcDateTime.Date == now.UtcDateTime.Date ? behind : new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        }
     }
 }
