@@ -2,8 +2,8 @@ namespace CoopLedger.EventStore.Appending;
 
 /// <summary>What <c>ledger.append</c> or <c>ledger.append_group</c> answered.</summary>
 /// <param name="Outcome">
-/// <c>appended</c>, <c>duplicate</c> or <c>conflict</c>; from a group also <see cref="Busy"/> (the stream was locked by
-/// another transaction: nothing written, to run alone).
+/// <c>appended</c>, <c>duplicate</c> or <c>conflict</c>; from a group also <see cref="Alone"/> (nothing written: the
+/// append is to run alone, its stream being held by another transaction, or its checks being ones a group does not make).
 /// </param>
 /// <param name="Version">The stream's version after the append (its current version, on a conflict).</param>
 /// <param name="Position">The global position of the last event appended (or of the original append's, for a duplicate).</param>
@@ -12,8 +12,8 @@ internal sealed record AppendOutcome(string Outcome, long Version, long Position
     /// <summary>The outcome of an append that wrote its events.</summary>
     public const string Appended = "appended";
 
-    /// <summary>The outcome of a group's append whose stream another transaction held.</summary>
-    public const string Busy = "busy";
+    /// <summary>The outcome of a group's append left to run alone (<c>ledger.append_group</c> says which).</summary>
+    public const string Alone = "alone";
 
     /// <summary>What the database recorded of the events, when the append wrote them.</summary>
     public RecordedParts? Recorded { get; init; }

@@ -5,17 +5,16 @@ using NpgsqlTypes;
 namespace CoopLedger.EventStore.Appending;
 
 /// <summary>
-/// One call of <c>ledger.append</c> with its arguments already serialized, so that it can run alone on a caller's
-/// connection or with other appends in one group commit (and again alone, should its group fail).
+/// One append with its arguments already serialized, so that it can run alone on a caller's connection (one call of
+/// <c>ledger.append</c>) or with other appends in one group commit (<see cref="GroupStatement"/>), and again alone
+/// should its group leave it or fail.
 /// </summary>
 internal sealed class AppendStatement
 {
-    /// <summary>The columns both functions answer with, in the order <see cref="ReadOutcomeAsync"/> reads them.</summary>
+    /// <summary>The columns the function answers with, in the order <see cref="ReadOutcomeAsync"/> reads them.</summary>
     private const string Answer = "outcome, version, last_position, recorded, transaction_number, log_order_number, positions, effective, chained_from, hashes";
 
     private const string Sql = $"SELECT {Answer} FROM ledger.append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
-
-    private const string GroupSql = $"SELECT {Answer} FROM ledger.append_group($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
 
     /// <summary>The events as the writer gave them.</summary>
     private readonly IReadOnlyList<NewEvent> _events;
@@ -91,31 +90,7 @@ internal sealed class AppendStatement
         },
     };
 
-    /// <summary>A group of appends as one call of <c>ledger.append_group</c>: one row per append, in the group's order.</summary>
-    public static NpgsqlBatchCommand ToGroupCommand(IReadOnlyList<AppendStatement> group) => new(GroupSql)
-    {
-        Parameters =
-        {
-            new() { Value = group.Select(a => a.StreamId).ToArray() },
-            new() { Value = group.Select(a => a.StreamType).ToArray() },
-            new() { Value = group.Select(a => a.Expected.Value).ToArray() },
-            new() { Value = group.Select(a => a.EventCount).ToArray() },
-            new() { Value = group.Select(a => a.Metadata.Actor).ToArray() },
-            Texts(group.Select(a => a.Metadata.Reason)),
-            Texts(group.Select(a => a.Metadata.CorrelationId)),
-            Texts(group.Select(a => a.Metadata.CausationId)),
-            Texts(group.Select(a => a.Metadata.IdempotencyKey)),
-            new() { Value = group.SelectMany(a => a.EventIds).ToArray() },
-            new() { Value = group.SelectMany(a => a.Types).ToArray() },
-            new() { Value = group.SelectMany(a => a.SchemaVersions).ToArray() },
-            new() { Value = group.SelectMany(a => a.Data).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
-            new() { Value = group.SelectMany(a => a.EffectiveAt).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz },
-        },
-    };
-
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
-
-    private static NpgsqlParameter Texts(IEnumerable<string?> values) => new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 
     /// <summary>
     /// Reads the function's one row: what happened, the stream's version, the last event's position, and, when it
@@ -126,7 +101,7 @@ internal sealed class AppendStatement
         ArgumentNullException.ThrowIfNull(reader);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         var outcome = reader.GetString(0);
-        // A busy append has neither version nor position: nothing of it was written.
+        // An append left to run alone has neither version nor position: nothing of it was written.
         return new AppendOutcome(outcome, reader.IsDBNull(1) ? 0 : reader.GetInt64(1), reader.IsDBNull(2) ? 0 : reader.GetInt64(2))
         {
             Recorded = outcome != AppendOutcome.Appended ? null : new RecordedParts(

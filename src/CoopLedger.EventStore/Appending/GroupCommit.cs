@@ -8,8 +8,7 @@ namespace CoopLedger.EventStore.Appending;
 
 /// <summary>
 /// Group commit: appends that arrive while every writer is busy wait for the next free one, which sends all of them
-/// in one call of <c>ledger.append_group</c>: one round trip, one transaction and one commit for all, and inside
-/// PostgreSQL one statement per step for all the appends instead of one per append.
+/// in one call of <c>ledger.append_group</c>: one round trip, one transaction, one statement and one commit for all.
 /// </summary>
 /// <remarks>
 /// An append waits only while a writer is busy, so a lone writer's latency does not change. One writer at a time is
@@ -19,11 +18,13 @@ namespace CoopLedger.EventStore.Appending;
 /// starts only when those at work cannot keep up: a full group is waiting, or every writer's group has been out for
 /// <see cref="StallAfter"/> (stalled, say on a new stream another transaction is creating); it goes on while a group
 /// stays stalled, and the writers fold back into one after. A group waits for no stream lock: an append whose stream
-/// another transaction holds (a command deciding under its stream's lock) comes back busy and runs alone beside the
-/// writer, through <c>ledger.append</c>, which waits for the lock. Each append keeps its own version check and its
-/// own answer (a conflict is an outcome, not an error, and does not disturb the others), and is acknowledged only once
-/// its group has committed. Should a statement of a group fail, nothing of the group has committed: each of its
-/// appends then runs again alone, so that only the one at fault fails.
+/// another transaction holds (a command deciding under its stream's lock) comes back to run alone beside the writer,
+/// through <c>ledger.append</c>, which waits for the lock; so do appends whose checks the group's one statement cannot
+/// make (an idempotency key; see <c>ledger.append_group</c>). Each append keeps its own version check and its own
+/// answer (a conflict is an outcome, not an error, and does not disturb the others), and is acknowledged only once its
+/// group has committed. Should the group's statement fail, nothing of the group has committed: each of its appends
+/// then runs again alone, so that only the one at fault fails (and an append whose stream moved under the statement's
+/// snapshot, which the statement refuses to chain from, is done right).
 /// </remarks>
 [SuppressMessage("Design", "CA1001", Justification = "Its semaphore's wait handle is never asked for: a SemaphoreSlim without one holds nothing to dispose.")]
 internal sealed class GroupCommit
@@ -35,7 +36,7 @@ internal sealed class GroupCommit
     public static readonly TimeSpan StallAfter = TimeSpan.FromMilliseconds(10);
 
     private readonly ConcurrentQueue<Waiting> _queue = new();
-    private readonly SemaphoreSlim _busySlots;
+    private readonly SemaphoreSlim _aloneSlots;
 
     /// <summary>When each writer's group in flight started (a stall is a group out for long).</summary>
     private readonly ConcurrentDictionary<object, long> _inFlight = new();
@@ -52,7 +53,7 @@ internal sealed class GroupCommit
     {
         _dataSource = dataSource;
         _maxWriters = maxWriters;
-        _busySlots = new SemaphoreSlim(Math.Max(1, Math.Min(maxWriters, 16)));
+        _aloneSlots = new SemaphoreSlim(Math.Max(1, Math.Min(maxWriters, 16)));
         _maxGroupSize = maxGroupSize;
     }
 
@@ -183,18 +184,25 @@ internal sealed class GroupCommit
         try
         {
             var outcomes = await RunAsync(group, cancellation).ConfigureAwait(false);
+            var alone = new List<Waiting>();
             for (var i = 0; i < group.Count; i++)
             {
-                if (outcomes[i].Outcome == AppendOutcome.Busy)
+                if (outcomes[i].Outcome == AppendOutcome.Alone)
                 {
-                    // Its stream is locked by another transaction: it runs alone, on a connection of its own, where
-                    // it may wait for that lock without holding back the writer and the appends after it.
-                    _ = RunBusyAsync(group[i]);
+                    alone.Add(group[i]);
                 }
                 else
                 {
                     group[i].Done.TrySetResult(outcomes[i]);
                 }
+            }
+
+            // They run alone, on connections of their own, where they may wait for their stream's lock without holding
+            // back the writer and the appends after them; one stream's in the group's order (its appends after the
+            // first are left by the group, which moves a stream once).
+            foreach (var stream in alone.GroupBy(w => w.Statement.StreamId))
+            {
+                _ = RunAloneAsync([.. stream]);
             }
         }
         catch (PostgresException) when (group.Count > 1)
@@ -217,48 +225,76 @@ internal sealed class GroupCommit
     }
 
     /// <summary>
-    /// Runs alone an append whose stream was locked: unlike a group's, it waits for its caller, who may give up while
-    /// it waits for the lock (nothing is then written). At most as many wait at once as there may be writers (16 at
-    /// most), so that one contended stream cannot take every pooled connection.
+    /// Runs alone, one after the other, a stream's appends its group left: unlike a group's, each waits for its caller,
+    /// who may give up while it waits for its stream's lock (nothing is then written). At most as many streams' run at
+    /// once as there may be writers (16 at most), so that one contended stream cannot take every pooled connection.
     /// </summary>
-    private async Task RunBusyAsync(Waiting busy)
+    private async Task RunAloneAsync(List<Waiting> stream)
     {
-        try
+        foreach (var alone in stream)
         {
-            await _busySlots.WaitAsync(busy.Cancellation).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            busy.Done.TrySetCanceled(busy.Cancellation);
-            return;
-        }
+            try
+            {
+                await _aloneSlots.WaitAsync(alone.Cancellation).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                alone.Done.TrySetCanceled(alone.Cancellation);
+                continue;
+            }
 
-        try
-        {
-            await SendAsync([busy], busy.Cancellation).ConfigureAwait(false);
-        }
-        finally
-        {
-            _busySlots.Release();
+            try
+            {
+                await SendAsync([alone], alone.Cancellation).ConfigureAwait(false);
+            }
+            finally
+            {
+                _aloneSlots.Release();
+            }
         }
     }
 
     private async Task<AppendOutcome[]> RunAsync(List<Waiting> group, CancellationToken cancellation)
     {
         EventStoreTelemetry.AppendGroupSize.Record(group.Count);
-        // A group does not heed its callers' cancellation (the group is everyone's); a busy append run alone heeds its
+        // The group's statement moves a stream once and makes no idempotency check: the appends it cannot take are left
+        // to run alone, as are those of a stream after its first.
+        var outcomes = new AppendOutcome[group.Count];
+        var sent = new List<int>(group.Count);
+        var streams = new HashSet<Guid>();
+        for (var i = 0; i < group.Count; i++)
+        {
+            if (group.Count == 1 || (GroupStatement.Takes(group[i].Statement) && streams.Add(group[i].Statement.StreamId)))
+            {
+                sent.Add(i);
+            }
+            else
+            {
+                outcomes[i] = GroupStatement.LeftAlone;
+            }
+        }
+
+        if (sent.Count == 0)
+        {
+            return outcomes;
+        }
+
+        // A group does not heed its callers' cancellation (the group is everyone's); an append run alone heeds its
         // caller's. The data source's command timeout bounds both.
         await using var connection = await _dataSource.OpenConnectionAsync(cancellation).ConfigureAwait(false);
         // One statement, so one transaction: all of the group commits, or none of it. An append alone costs less
-        // through ledger.append, whose statements are all it needs.
+        // through ledger.append, whose statements are all it needs (and it makes every check).
         await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(group.Count == 1 ? group[0].Statement.ToCommand() : AppendStatement.ToGroupCommand([.. group.Select(w => w.Statement)]));
-        var outcomes = new AppendOutcome[group.Count];
+        var alone = sent.Count == 1;
+        batch.BatchCommands.Add(alone ? group[sent[0]].Statement.ToCommand() : GroupStatement.ToCommand([.. sent.Select(i => group[i].Statement)]));
         await using (var reader = await batch.ExecuteReaderAsync(cancellation).ConfigureAwait(false))
         {
-            for (var i = 0; i < group.Count; i++)
+            var answers = alone
+                ? [await AppendStatement.ReadOutcomeAsync(reader, CancellationToken.None).ConfigureAwait(false)]
+                : await GroupStatement.ReadOutcomesAsync(reader, sent.Count, CancellationToken.None).ConfigureAwait(false);
+            for (var k = 0; k < sent.Count; k++)
             {
-                outcomes[i] = await AppendStatement.ReadOutcomeAsync(reader, CancellationToken.None).ConfigureAwait(false);
+                outcomes[sent[k]] = answers[k];
             }
         }
 
