@@ -3,9 +3,10 @@ namespace CoopLedger.EventStore.Schema;
 public static partial class LedgerMigrations
 {
     /// <summary>
-    /// Migration 9: a group commit is one statement. The function of migration 8 ran a dozen statements, and loops
-    /// that cost PostgreSQL about 28 µs per event beyond the insert; the store now leaves the appends that need more
-    /// than one statement (an idempotency key, a stream twice) to run alone, and reads the answer as a row per event.
+    /// Migration 9: a group commit is one statement. The function of migration 8 ran a dozen statements and PL/pgSQL
+    /// loops over the events (a group of four one-event appends cost PostgreSQL 0.59–0.66 ms in pgbench, now 0.49–0.50);
+    /// the store now leaves the appends that need more than one statement (an idempotency key, a stream twice) to run
+    /// alone, and reads the answer as a row per event.
     /// </summary>
     private const string GroupInOneStatement = """
         -- Raised when a group's statement finds a stream moved by a transaction that committed after the statement's
