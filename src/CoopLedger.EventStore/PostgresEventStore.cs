@@ -44,7 +44,17 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
     /// <summary>How many appends one group commit takes at most.</summary>
     public int MaxAppendsPerGroup { get; init; } = 64;
 
-    private GroupCommit Groups => LazyInitializer.EnsureInitialized(ref _groups, () => new GroupCommit(dataSource, AppendWriters, MaxAppendsPerGroup));
+    /// <summary>
+    /// How many events fill a group commit: a group stops taking appends once it holds this many (an append that brings
+    /// it past them still goes in). A group's statement costs PostgreSQL a fixed part (about
+    /// 0.3 ms on the bench's host) and about 30 µs per event: past a few times the fixed part, a group gains little by
+    /// growing, and a full group waiting starts a further writer, whose group runs on another core meanwhile (ten-event
+    /// appends at 8 clients: about a fifth more events per second than with groups bounded by appends alone).
+    /// </summary>
+    public int MaxEventsPerGroup { get; init; } = 32;
+
+    private GroupCommit Groups => LazyInitializer.EnsureInitialized(
+        ref _groups, () => new GroupCommit(dataSource, AppendWriters, MaxAppendsPerGroup, MaxEventsPerGroup));
 
     /// <summary>Appends events to one stream atomically, in a transaction of its own.</summary>
     /// <remarks>

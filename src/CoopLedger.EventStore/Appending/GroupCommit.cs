@@ -15,7 +15,8 @@ namespace CoopLedger.EventStore.Appending;
 /// the rule: every further transaction in flight costs the database its own statements and commit. On the bench's two
 /// cores, writers that took whatever waited made groups of one or two at eight clients and of six at 32, and appended
 /// a sixth to a fifth less than one writer (groups of four and sixteen). A further writer (up to <c>maxWriters</c>)
-/// starts only when those at work cannot keep up: a full group is waiting, or every writer's group has been out for
+/// starts only when those at work cannot keep up: a full group is waiting (full by appends or by events: past some
+/// events a group gains little by growing, and a further writer's group uses another core), or every writer's group has been out for
 /// <see cref="StallAfter"/> (stalled, say on a new stream another transaction is creating); it goes on while a group
 /// stays stalled, and the writers fold back into one after. A group waits for no stream lock: an append whose stream
 /// another transaction holds (a command deciding under its stream's lock) comes back to run alone beside the writer,
@@ -43,18 +44,24 @@ internal sealed class GroupCommit
     private readonly NpgsqlDataSource _dataSource;
     private readonly int _maxWriters;
     private readonly int _maxGroupSize;
+    private readonly int _maxGroupEvents;
+
+    /// <summary>How many events the queued appends carry (a group is full by appends or by events).</summary>
+    private int _waitingEvents;
     private int _stallCheckArmed;
     private int _writers;
 
     /// <param name="dataSource">Where the appends go.</param>
     /// <param name="maxWriters">How many groups may be in flight at once.</param>
     /// <param name="maxGroupSize">How many appends one group takes at most.</param>
-    public GroupCommit(NpgsqlDataSource dataSource, int maxWriters, int maxGroupSize)
+    /// <param name="maxGroupEvents">How many events fill a group (the append that brings it past them still goes in).</param>
+    public GroupCommit(NpgsqlDataSource dataSource, int maxWriters, int maxGroupSize, int maxGroupEvents)
     {
         _dataSource = dataSource;
         _maxWriters = maxWriters;
         _aloneSlots = new SemaphoreSlim(Math.Max(1, Math.Min(maxWriters, 16)));
         _maxGroupSize = maxGroupSize;
+        _maxGroupEvents = maxGroupEvents;
     }
 
     /// <summary>Runs an append in the next group and answers once that group has committed.</summary>
@@ -62,6 +69,7 @@ internal sealed class GroupCommit
     {
         cancellationToken.ThrowIfCancellationRequested();
         var waiting = new Waiting(statement, new TaskCompletionSource<AppendOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
+        Interlocked.Add(ref _waitingEvents, statement.EventCount);
         _queue.Enqueue(waiting);
         StartWriterIfNeeded();
         return waiting.Done.Task.WaitAsync(cancellationToken);
@@ -98,7 +106,10 @@ internal sealed class GroupCommit
     }
 
     /// <summary>Whether the busy writers cannot keep up: a full group waits, or every one of them is held by a stalled group.</summary>
-    private bool WritersFallBehind(int writers) => _queue.Count >= _maxGroupSize || StalledGroups() >= writers;
+    private bool WritersFallBehind(int writers) => FullGroupWaits() || StalledGroups() >= writers;
+
+    /// <summary>Whether the queue holds a full group, by appends or by events.</summary>
+    private bool FullGroupWaits() => _queue.Count >= _maxGroupSize || Volatile.Read(ref _waitingEvents) >= _maxGroupEvents;
 
     /// <summary>How many groups in flight have been out for <see cref="StallAfter"/> or longer.</summary>
     private int StalledGroups()
@@ -141,7 +152,7 @@ internal sealed class GroupCommit
         var writer = new object();
         try
         {
-            while ((Volatile.Read(ref _writers) == 1 || _queue.Count >= _maxGroupSize || StalledGroups() > 0) && Take() is { Count: > 0 } group)
+            while ((Volatile.Read(ref _writers) == 1 || FullGroupWaits() || StalledGroups() > 0) && Take() is { Count: > 0 } group)
             {
                 _inFlight[writer] = Stopwatch.GetTimestamp();
                 try
@@ -165,8 +176,11 @@ internal sealed class GroupCommit
     private List<Waiting> Take()
     {
         var group = new List<Waiting>();
-        while (group.Count < _maxGroupSize && _queue.TryDequeue(out var waiting))
+        var events = 0;
+        while (group.Count < _maxGroupSize && events < _maxGroupEvents && _queue.TryDequeue(out var waiting))
         {
+            Interlocked.Add(ref _waitingEvents, -waiting.Statement.EventCount);
+            events += waiting.Statement.EventCount;
             // An append whose caller gave up before it was sent is not sent.
             if (!waiting.Cancellation.IsCancellationRequested)
             {

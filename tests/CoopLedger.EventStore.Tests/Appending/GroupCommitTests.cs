@@ -13,7 +13,7 @@ public sealed class GroupCommitTests(TestDatabase database) : StoreTestBase(data
 {
     private const int Queued = 12;
 
-    private readonly PostgresEventStore _oneWriter = new(database.DataSource, TestEvents.Registry()) { AppendWriters = 1 };
+    private readonly PostgresEventStore _oneWriter = new(database.DataSource, TestEvents.Registry()) { AppendWriters = 1, MaxEventsPerGroup = 32 };
 
     [Fact]
     public async Task Appends_queued_behind_a_busy_writer_commit_in_one_transaction_each_with_its_own_answer()
@@ -32,6 +32,19 @@ public sealed class GroupCommitTests(TestDatabase database) : StoreTestBase(data
             Assert.Equal(["first", "second"], events.Select(e => ((Noted)e.Data).Text));
             Assert.Equal(result.Position, events[^1].Position);
         }
+    }
+
+    [Fact]
+    public async Task A_group_is_full_once_it_holds_its_events_and_the_appends_after_go_in_the_next()
+    {
+        // Eight appends of ten events behind the one writer, groups full at 32 events: 4 appends (40 events), then 4.
+        var streams = Enumerable.Range(0, 8).Select(_ => Guid.NewGuid()).ToArray();
+
+        var results = await BehindABusyWriterAsync(() => [.. streams.Select(s => AppendAsync(s, ExpectedVersion.NoStream, [.. Enumerable.Range(0, 10).Select(n => $"note {n}")]))]);
+
+        Assert.All(results, r => Assert.Equal(10, r.Version));
+        Assert.Equal(2, await TransactionsOfAsync(streams));
+        Assert.Equal(1, await TransactionsOfAsync(streams[..4]));
     }
 
     [Fact]
