@@ -42,7 +42,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
     public int AppendWriters { get; init; } = 4;
 
     /// <summary>How many appends one group commit takes at most.</summary>
-    public int MaxAppendsPerGroup { get; init; } = 64;
+    public int MaxAppendsPerGroup { get; init => field = AtLeastOne(value, nameof(MaxAppendsPerGroup)); } = 64;
 
     /// <summary>
     /// How many events fill a group commit: a group stops taking appends once it holds this many (an append that brings
@@ -51,7 +51,11 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
     /// growing, and a full group waiting starts a further writer, whose group runs on another core meanwhile (ten-event
     /// appends at 8 clients: about a fifth more events per second than with groups bounded by appends alone).
     /// </summary>
-    public int MaxEventsPerGroup { get; init; } = 32;
+    public int MaxEventsPerGroup { get; init => field = AtLeastOne(value, nameof(MaxEventsPerGroup)); } = 32;
+
+    /// <summary>A bound of a group: below one, groups would take nothing and their callers wait for ever.</summary>
+    private static int AtLeastOne(int value, string name) =>
+        value >= 1 ? value : throw new ArgumentOutOfRangeException(name, value, "A group takes at least one append.");
 
     private GroupCommit Groups => LazyInitializer.EnsureInitialized(
         ref _groups, () => new GroupCommit(dataSource, AppendWriters, MaxAppendsPerGroup, MaxEventsPerGroup));

@@ -41,6 +41,9 @@ internal sealed class GroupCommit
 
     /// <summary>When each writer's group in flight started (a stall is a group out for long).</summary>
     private readonly ConcurrentDictionary<object, long> _inFlight = new();
+
+    /// <summary>Per stream, the last of its appends running alone.</summary>
+    private readonly Dictionary<Guid, Task> _runningAlone = [];
     private readonly NpgsqlDataSource _dataSource;
     private readonly int _maxWriters;
     private readonly int _maxGroupSize;
@@ -193,11 +196,11 @@ internal sealed class GroupCommit
         return [.. group.OrderBy(w => w.Statement.StreamId)];
     }
 
-    private async Task SendAsync(List<Waiting> group, CancellationToken cancellation = default)
+    private async Task SendAsync(List<Waiting> group)
     {
         try
         {
-            var outcomes = await RunAsync(group, cancellation).ConfigureAwait(false);
+            var outcomes = await RunGroupAsync(group).ConfigureAwait(false);
             var alone = new List<Waiting>();
             for (var i = 0; i < group.Count; i++)
             {
@@ -212,19 +215,18 @@ internal sealed class GroupCommit
             }
 
             // They run alone, on connections of their own, where they may wait for their stream's lock without holding
-            // back the writer and the appends after them; one stream's in the group's order (its appends after the
-            // first are left by the group, which moves a stream once).
+            // back the writer and the appends after them; each stream's in queue order, behind those it has running alone.
             foreach (var stream in alone.GroupBy(w => w.Statement.StreamId))
             {
-                _ = RunAloneAsync([.. stream]);
+                RunAlone(stream.Key, [.. stream]);
             }
         }
         catch (PostgresException) when (group.Count > 1)
         {
-            // The server refused a statement, so the whole group rolled back: run each alone to find the one at fault.
+            // The server refused the statement, so the whole group rolled back: run each alone to find the one at fault.
             foreach (var waiting in group)
             {
-                await SendAsync([waiting], CancellationToken.None).ConfigureAwait(false);
+                await SendAloneAsync(waiting, CancellationToken.None).ConfigureAwait(false);
             }
         }
 #pragma warning disable CA1031 // Whatever failed the group (a lost connection, a timeout) is each waiting caller's to see.
@@ -239,13 +241,83 @@ internal sealed class GroupCommit
     }
 
     /// <summary>
-    /// Runs alone, one after the other, a stream's appends its group left: unlike a group's, each waits for its caller,
-    /// who may give up while it waits for its stream's lock (nothing is then written). At most as many streams' run at
-    /// once as there may be writers (16 at most), so that one contended stream cannot take every pooled connection.
+    /// The group's outcomes. Its statement runs again once should it find a stream moved under its snapshot (a
+    /// serialization failure, <c>ledger.unseen_chain_head</c>): a new statement has a new snapshot.
     /// </summary>
-    private async Task RunAloneAsync(List<Waiting> stream)
+    private async Task<AppendOutcome[]> RunGroupAsync(List<Waiting> group)
     {
-        foreach (var alone in stream)
+        try
+        {
+            return await RunAsync(group).ConfigureAwait(false);
+        }
+        catch (PostgresException refused) when (refused.SqlState == PostgresErrorCodes.SerializationFailure && group.Count > 1)
+        {
+            return await RunAsync(group).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs an append alone through <c>ledger.append</c>, and answers its caller.</summary>
+    private async Task SendAloneAsync(Waiting alone, CancellationToken cancellation)
+    {
+        try
+        {
+            alone.Done.TrySetResult(await RunOneAsync(alone.Statement, cancellation).ConfigureAwait(false));
+        }
+#pragma warning disable CA1031 // Whatever failed the append is its caller's to see.
+        catch (Exception failure)
+#pragma warning restore CA1031
+        {
+            alone.Done.TrySetException(failure);
+        }
+    }
+
+    /// <summary>
+    /// Runs a stream's appends its group left alone, one after the other, behind those of the stream already running
+    /// alone: the stream's later appends, in this group or the next, do not overtake them.
+    /// </summary>
+    private void RunAlone(Guid stream, List<Waiting> appends)
+    {
+        lock (_runningAlone)
+        {
+            var before = _runningAlone.GetValueOrDefault(stream) ?? Task.CompletedTask;
+            var last = RunAloneAfterAsync(before, appends);
+            _runningAlone[stream] = last;
+            _ = last.ContinueWith(
+                done =>
+                {
+                    lock (_runningAlone)
+                    {
+                        if (_runningAlone.TryGetValue(stream, out var current) && current == done)
+                        {
+                            _runningAlone.Remove(stream);
+                        }
+                    }
+                },
+                CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Whether some of a stream's appends are running alone (its next ones then run alone too, behind them).</summary>
+    private bool RunsAlone(Guid stream)
+    {
+        lock (_runningAlone)
+        {
+            return _runningAlone.ContainsKey(stream);
+        }
+    }
+
+    /// <summary>
+    /// Runs appends alone, one after the other, once <paramref name="before"/> is done: unlike a group's, each waits
+    /// for its caller, who may give up while it waits for its stream's lock (nothing is then written). At most as many
+    /// streams' run at once as there may be writers (16 at most), so that one contended stream cannot take every pooled
+    /// connection.
+    /// </summary>
+    private async Task RunAloneAfterAsync(Task before, List<Waiting> appends)
+    {
+        // Never on the caller's thread: it holds the lock on the streams running alone.
+        await Task.Yield();
+        await before.ConfigureAwait(false);
+        foreach (var alone in appends)
         {
             try
             {
@@ -259,7 +331,7 @@ internal sealed class GroupCommit
 
             try
             {
-                await SendAsync([alone], alone.Cancellation).ConfigureAwait(false);
+                await SendAloneAsync(alone, alone.Cancellation).ConfigureAwait(false);
             }
             finally
             {
@@ -268,19 +340,22 @@ internal sealed class GroupCommit
         }
     }
 
-    private async Task<AppendOutcome[]> RunAsync(List<Waiting> group, CancellationToken cancellation)
+    private async Task<AppendOutcome[]> RunAsync(List<Waiting> group)
     {
         EventStoreTelemetry.AppendGroupSize.Record(group.Count);
         // The group's statement moves a stream once and makes no idempotency check: the appends it cannot take are left
-        // to run alone, as are those of a stream after its first.
+        // to run alone, as are a stream's after its first, and those of a stream with appends running alone.
         var outcomes = new AppendOutcome[group.Count];
-        var sent = new List<int>(group.Count);
+        var sent = new List<AppendStatement>(group.Count);
+        var places = new List<int>(group.Count);
         var streams = new HashSet<Guid>();
         for (var i = 0; i < group.Count; i++)
         {
-            if (group.Count == 1 || (GroupStatement.Takes(group[i].Statement) && streams.Add(group[i].Statement.StreamId)))
+            var append = group[i].Statement;
+            if (streams.Add(append.StreamId) && (group.Count == 1 || GroupStatement.Takes(append)) && !RunsAlone(append.StreamId))
             {
-                sent.Add(i);
+                sent.Add(append);
+                places.Add(i);
             }
             else
             {
@@ -288,32 +363,43 @@ internal sealed class GroupCommit
             }
         }
 
-        if (sent.Count == 0)
+        var answers = sent.Count switch
         {
-            return outcomes;
+            0 => [],
+            // An append alone costs less through ledger.append, whose statements are all it needs (and it makes every check).
+            1 => [await RunOneAsync(sent[0], CancellationToken.None).ConfigureAwait(false)],
+            _ => await RunStatementAsync(sent).ConfigureAwait(false),
+        };
+        for (var k = 0; k < answers.Length; k++)
+        {
+            outcomes[places[k]] = answers[k];
         }
 
-        // A group does not heed its callers' cancellation (the group is everyone's); an append run alone heeds its
-        // caller's. The data source's command timeout bounds both.
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellation).ConfigureAwait(false);
-        // One statement, so one transaction: all of the group commits, or none of it. An append alone costs less
-        // through ledger.append, whose statements are all it needs (and it makes every check).
-        await using var batch = new NpgsqlBatch(connection);
-        var alone = sent.Count == 1;
-        batch.BatchCommands.Add(alone ? group[sent[0]].Statement.ToCommand() : GroupStatement.ToCommand([.. sent.Select(i => group[i].Statement)]));
-        await using (var reader = await batch.ExecuteReaderAsync(cancellation).ConfigureAwait(false))
-        {
-            var answers = alone
-                ? [await AppendStatement.ReadOutcomeAsync(reader, CancellationToken.None).ConfigureAwait(false)]
-                : await GroupStatement.ReadOutcomesAsync(reader, sent.Count, CancellationToken.None).ConfigureAwait(false);
-            for (var k = 0; k < sent.Count; k++)
-            {
-                outcomes[sent[k]] = answers[k];
-            }
-        }
-
-        // The reader is closed only once the server is ready for the next query, that is once the group has committed.
         return outcomes;
+    }
+
+    /// <summary>
+    /// Runs the group's statement: one statement, so one transaction, all of the group committing or none of it. It
+    /// does not heed its callers' cancellation (the group is everyone's); the data source's command timeout bounds it.
+    /// </summary>
+    private async Task<AppendOutcome[]> RunStatementAsync(List<AppendStatement> group)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { GroupStatement.ToCommand(group) } };
+        await using var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false);
+        // Disposed only once the server is ready for the next query, that is once the group has committed.
+        return await GroupStatement.ReadOutcomesAsync(reader, group.Count, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs one append through <c>ledger.append</c>, in a transaction of its own.</summary>
+    private async Task<AppendOutcome> RunOneAsync(AppendStatement append, CancellationToken cancellation)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellation).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { append.ToCommand() } };
+        await using var reader = await batch.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
+        // Once the statement runs, its answer is read whatever the caller does: the append may commit. The reader is
+        // disposed once the server is ready for the next query, that is once the append has committed.
+        return await AppendStatement.ReadOutcomeAsync(reader, CancellationToken.None).ConfigureAwait(false);
     }
 
     private sealed record Waiting(AppendStatement Statement, TaskCompletionSource<AppendOutcome> Done, CancellationToken Cancellation);

@@ -57,7 +57,7 @@ public static partial class LedgerMigrations
                 FROM locked l
                 JOIN unnest(p_stream_ids, p_expected_versions, p_counts) WITH ORDINALITY AS a(stream_id, expected, count, n)
                     ON a.stream_id = l.stream_id
-                WHERE s.stream_id = l.stream_id AND a.expected <> 0 AND (a.expected < 0 OR s.version = a.expected)
+                WHERE s.stream_id = l.stream_id AND (a.expected < 0 OR s.version = a.expected)
                 RETURNING a.n::int AS n, s.stream_id, s.version - a.count AS before, s.updated_at AS recorded
             ),
             created AS (

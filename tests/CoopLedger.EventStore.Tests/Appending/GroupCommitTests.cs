@@ -196,28 +196,53 @@ public sealed class GroupCommitTests(TestDatabase database) : StoreTestBase(data
     }
 
     [Fact]
-    public async Task An_append_with_an_idempotency_key_runs_alone_and_a_retry_of_it_in_a_group_writes_nothing()
+    public async Task Appends_with_an_idempotency_key_run_alone_in_order_with_their_streams_other_appends()
     {
         var keyed = Guid.NewGuid();
         var first = await _oneWriter.AppendAsync(keyed, TestEvents.StreamType, ExpectedVersion.NoStream, TestEvents.Notes("once"), TestEvents.By("alice", "request-1"), Cancel);
         var others = Enumerable.Range(0, Queued).Select(_ => Guid.NewGuid()).ToArray();
 
         var retry = default(Task<AppendResult>);
-        var fresh = default(Task<AppendResult>);
+        var next = default(Task<AppendResult>);
+        var after = default(Task<AppendResult>);
         var results = await BehindABusyWriterAsync(() =>
         {
-            retry = _oneWriter.AppendAsync(keyed, TestEvents.StreamType, ExpectedVersion.Any, TestEvents.Notes("once"), TestEvents.By("alice", "request-1"), Cancel);
-            fresh = _oneWriter.AppendAsync(keyed, TestEvents.StreamType, ExpectedVersion.Any, TestEvents.Notes("twice"), TestEvents.By("alice", "request-2"), Cancel);
+            retry = _oneWriter.AppendAsync(keyed, TestEvents.StreamType, ExpectedVersion.Exactly(1), TestEvents.Notes("once"), TestEvents.By("alice", "request-1"), Cancel);
+            next = _oneWriter.AppendAsync(keyed, TestEvents.StreamType, ExpectedVersion.Exactly(1), TestEvents.Notes("twice"), TestEvents.By("alice", "request-2"), Cancel);
+            // No key, so the group could take it: it must not overtake the keyed appends queued before it.
+            after = AppendAsync(keyed, ExpectedVersion.Exactly(2), "thrice");
             return [.. others.Select(s => AppendAsync(s, ExpectedVersion.NoStream, "fine"))];
         });
 
-        // The group's one statement cannot check keys (its snapshot is older than its locks): both ran alone, in order.
+        // The group's one statement cannot check keys (its snapshot is older than its locks): they ran alone, in order.
         Assert.True((await retry!).WasDuplicate);
         Assert.Equal((first.Version, first.Position), ((await retry!).Version, (await retry!).Position));
-        Assert.Equal((2L, false), ((await fresh!).Version, (await fresh!).WasDuplicate));
-        Assert.Equal(["once", "twice"], (await Store.ReadStreamAsync(keyed, null, Cancel)).Select(e => ((Noted)e.Data).Text));
-        Assert.All(results, r => Assert.Equal(1, r.Version));
+        Assert.Equal((2L, false), ((await next!).Version, (await next!).WasDuplicate));
+        Assert.Equal(3, (await after!).Version);
+        Assert.Equal(["once", "twice", "thrice"], (await Store.ReadStreamAsync(keyed, null, Cancel)).Select(e => ((Noted)e.Data).Text));
+        Assert.Equal(Queued, results.Length);
         Assert.Equal(1, await TransactionsOfAsync(others));
+    }
+
+    [Fact]
+    public async Task A_stream_created_without_events_takes_its_first_events_in_a_group()
+    {
+        var empty = Guid.NewGuid();
+        Assert.Equal(0, (await AppendAsync(empty, ExpectedVersion.NoStream)).Version);
+        var others = Enumerable.Range(0, Queued).Select(_ => Guid.NewGuid()).ToArray();
+
+        var first = default(Task<AppendResult>);
+        var results = await BehindABusyWriterAsync(() =>
+        {
+            first = AppendAsync(empty, ExpectedVersion.NoStream, "first");
+            return [.. others.Select(s => AppendAsync(s, ExpectedVersion.NoStream, "fine"))];
+        });
+
+        // As ledger.append has it: a stream at version 0 has no events, so "no stream" holds.
+        Assert.Equal(1, (await first!).Version);
+        Assert.Equal(Queued, results.Length);
+        Assert.Equal(1L, await Database.ScalarAsync<long>(
+            "SELECT count(DISTINCT transaction_id) FROM ledger.events WHERE stream_id = ANY ($1) OR stream_id = $2", others, empty));
     }
 
     [Fact]
@@ -225,12 +250,20 @@ public sealed class GroupCommitTests(TestDatabase database) : StoreTestBase(data
     {
         // The statement's snapshot predates its locks: a stream moved by a transaction that committed in between has
         // its previous event out of that snapshot. The race cannot be timed from a test; a previous event missing for
-        // good is what the statement sees then, and must refuse to chain from (a null previous hash would break the chain).
+        // good is what the statement sees then, and it must refuse to chain from it (a null previous hash would break
+        // the chain).
         var moved = Guid.NewGuid();
         await AppendAsync(moved, ExpectedVersion.NoStream, "one", "two");
         await Database.ScalarAsync<long>("WITH gone AS (DELETE FROM ledger.events WHERE stream_id = $1 AND version = 2 RETURNING 1) SELECT count(*) FROM gone", moved);
-        var others = Enumerable.Range(0, Queued).Select(_ => Guid.NewGuid()).ToArray();
 
+        var refusal = await Assert.ThrowsAsync<PostgresException>(() => Database.ScalarAsync<long>(
+            """
+            SELECT count(*) FROM ledger.append_group($1, ARRAY['test'], ARRAY[2]::bigint[], ARRAY[1], ARRAY[1], ARRAY['alice'], ARRAY[NULL]::text[],
+                ARRAY[NULL]::text[], ARRAY[NULL]::text[], ARRAY[gen_random_uuid()], ARRAY['noted'], ARRAY[1], ARRAY['{}']::jsonb[], ARRAY[NULL]::timestamptz[])
+            """, new[] { moved }));
+        Assert.Equal(PostgresErrorCodes.SerializationFailure, refusal.SqlState);
+
+        var others = Enumerable.Range(0, Queued).Select(_ => Guid.NewGuid()).ToArray();
         var refused = default(Task<AppendResult>);
         var results = await BehindABusyWriterAsync(() =>
         {
@@ -238,9 +271,10 @@ public sealed class GroupCommitTests(TestDatabase database) : StoreTestBase(data
             return [.. others.Select(s => AppendAsync(s, ExpectedVersion.NoStream, "fine"))];
         });
 
-        // Run again alone, each append reads its stream's previous event after the lock, as ledger.append does.
+        // Refused twice (a new snapshot is no help here), the group ran alone: each append reads its stream's previous
+        // event after the lock, as ledger.append does.
         Assert.Equal(3, (await refused!).Version);
-        Assert.All(results, r => Assert.Equal(1, r.Version));
+        Assert.Equal(Queued, results.Length);
         Assert.Equal(Queued, await TransactionsOfAsync(others));
     }
 
