@@ -24,8 +24,8 @@ namespace CoopLedger.EventStore.Appending;
 /// make (an idempotency key; see <c>ledger.append_group</c>). Each append keeps its own version check and its own
 /// answer (a conflict is an outcome, not an error, and does not disturb the others), and is acknowledged only once its
 /// group has committed. Should the group's statement fail, nothing of the group has committed: each of its appends
-/// then runs again alone, so that only the one at fault fails (and an append whose stream moved under the statement's
-/// snapshot, which the statement refuses to chain from, is done right).
+/// then runs again alone, so that only the one at fault fails. A statement that found a stream moved under its
+/// snapshot (which it refuses to chain from) first runs once more, with a new snapshot.
 /// </remarks>
 [SuppressMessage("Design", "CA1001", Justification = "Its semaphore's wait handle is never asked for: a SemaphoreSlim without one holds nothing to dispose.")]
 internal sealed class GroupCommit

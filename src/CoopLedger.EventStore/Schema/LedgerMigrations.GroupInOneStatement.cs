@@ -11,8 +11,9 @@ public static partial class LedgerMigrations
     private const string GroupInOneStatement = """
         -- Raised when a group's statement finds a stream moved by a transaction that committed after the statement's
         -- snapshot was taken (between it and the lock): the stream's previous event is not in that snapshot, so its
-        -- hash cannot be chained from. The group rolls back and the store runs its appends again, each through
-        -- ledger.append, which reads the previous event in a statement of its own, after the lock.
+        -- hash cannot be chained from. The group rolls back; the store runs its statement once more (a new snapshot),
+        -- then its appends each through ledger.append, which reads the previous event in a statement of its own, after
+        -- the lock.
         CREATE FUNCTION ledger.unseen_chain_head(p_stream_id uuid, p_version bigint) RETURNS bytea
         LANGUAGE plpgsql VOLATILE AS $$
         BEGIN
@@ -28,7 +29,7 @@ public static partial class LedgerMigrations
         -- store runs alone through ledger.append (a key's check must read the stream's events after the lock, which one
         -- statement cannot do, its snapshot being older than the lock; and a statement moves a row once). Done here:
         -- appends to an existing stream that no other transaction holds (locked, version checked, moved) and appends
-        -- starting a stream (expected version 0). A version that does not match is a conflict. An append whose stream
+        -- starting a stream (expected version 0: a new stream row, or one at version 0 as ledger.append leaves it). A version that does not match is a conflict. An append whose stream
         -- another transaction holds (a command deciding under its stream's lock: the group waits for no one), or that
         -- the statement does not see, gets no row: nothing of it is written, and the store runs it alone.
         -- The answer has a row per event written ('appended': its version, position, recording instant, log order,
