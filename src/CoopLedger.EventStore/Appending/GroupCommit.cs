@@ -198,6 +198,8 @@ internal sealed class GroupCommit
 
     private async Task SendAsync(List<Waiting> group)
     {
+        // Once per group: its statement may run twice (RunGroupAsync).
+        EventStoreTelemetry.AppendGroupSize.Record(group.Count);
         try
         {
             var outcomes = await RunGroupAsync(group).ConfigureAwait(false);
@@ -342,7 +344,6 @@ internal sealed class GroupCommit
 
     private async Task<AppendOutcome[]> RunAsync(List<Waiting> group)
     {
-        EventStoreTelemetry.AppendGroupSize.Record(group.Count);
         // The group's statement moves a stream once and makes no idempotency check: the appends it cannot take are left
         // to run alone, as are a stream's after its first, and those of a stream with appends running alone.
         var outcomes = new AppendOutcome[group.Count];
