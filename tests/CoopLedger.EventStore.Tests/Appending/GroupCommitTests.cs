@@ -298,6 +298,28 @@ public sealed class GroupCommitTests(TestDatabase database) : StoreTestBase(data
     }
 
     [Fact]
+    public async Task Callers_who_append_again_once_answered_go_on_together_rather_than_in_turns()
+    {
+        // Eight callers in a loop, each appending to its own stream. Sent whenever the writer is free, the appends of
+        // those answered come back while the next group (of those who waited) is out: the callers then go in two
+        // cohorts taking turns, groups of about four. The writer waits for the callers it answered, so most groups
+        // hold all eight.
+        const int Callers = 8, Rounds = 30;
+        var streams = Enumerable.Range(0, Callers).Select(_ => Guid.NewGuid()).ToArray();
+
+        await Task.WhenAll(streams.Select(stream => Task.Run(async () =>
+        {
+            for (var version = 0; version < Rounds; version++)
+            {
+                await AppendAsync(stream, ExpectedVersion.Exactly(version), $"round {version}");
+            }
+        }, Cancel)));
+
+        var groups = await TransactionsOfAsync(streams);
+        Assert.True(groups <= Callers * Rounds / 6, $"{Callers * Rounds} appends went in {groups} groups: {Callers * Rounds / (double)groups:F1} appends a group");
+    }
+
+    [Fact]
     public async Task A_group_stalled_on_a_stream_lock_does_not_hold_back_appends_to_other_streams()
     {
         // The store as configured by default: one writer as a rule, another when the groups in flight stall.
