@@ -6,9 +6,10 @@ public static partial class LedgerMigrations
     /// Migration 10: events no longer reference their stream by a foreign key. The key checked, for every event
     /// inserted, what the append had just made sure of under the stream row's lock (ledger.append and
     /// ledger.append_group move or create the stream row before inserting its events, in the same statement or
-    /// transaction): a query per event, about a seventh of a group's time in PostgreSQL (`docs/BENCHMARKS.md`). What
-    /// it also guarded, that a stream is never removed from under its events, a trigger now guards at no cost to
-    /// appends: the streams table refuses DELETE and TRUNCATE, as a ledger should.
+    /// transaction): a query per event, about a seventh of a group's time in PostgreSQL (`docs/BENCHMARKS.md`). That a
+    /// stream is never removed from under its events, a trigger now guards at no cost to appends: the streams table
+    /// refuses DELETE and TRUNCATE, as a ledger should. What the key also refused, and nothing now does, can only come
+    /// from writing to the tables by hand: an event inserted for a stream that does not exist, a stream's id changed.
     /// </summary>
     private const string StreamsKeptWithoutForeignKey = """
         ALTER TABLE ledger.events DROP CONSTRAINT events_stream_id_fkey;

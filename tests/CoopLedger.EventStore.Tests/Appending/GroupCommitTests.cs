@@ -315,8 +315,10 @@ public sealed class GroupCommitTests(TestDatabase database) : StoreTestBase(data
             }
         }, Cancel)));
 
+        // Gathered, 30 to 32 groups; in turns, 57 to 59. The bound leaves room for gathers missed on a busy machine (the
+        // writer waits for the callers a quarter of its group's time at most, here a fraction of a millisecond).
         var groups = await TransactionsOfAsync(streams);
-        Assert.True(groups <= Callers * Rounds / 6, $"{Callers * Rounds} appends went in {groups} groups: {Callers * Rounds / (double)groups:F1} appends a group");
+        Assert.True(groups <= Callers * Rounds / 5, $"{Callers * Rounds} appends went in {groups} groups: {Callers * Rounds / (double)groups:F1} appends a group");
     }
 
     [Fact]
