@@ -389,5 +389,6 @@ public static partial class LedgerMigrations
         new("ledger", 8, "appends answer with their events as recorded", AppendsAnswerAsRecorded),
         new("ledger", 9, "a group commit in one statement", GroupInOneStatement),
         new("ledger", 10, "streams kept by a trigger rather than referenced by every event", StreamsKeptWithoutForeignKey),
+        new("ledger", 11, "a stream's id never changes", StreamIdsNeverChange),
     ];
 }

@@ -6,14 +6,16 @@ namespace CoopLedger.EventStore.Tests.Schema;
 
 /// <summary>
 /// Events do not reference their stream by a foreign key (each append makes sure of its stream under the stream row's
-/// lock): what the key also guarded, that a stream is never removed from under its events, the streams table guards.
+/// lock): what the key also guarded, that a stream is never removed from under its events nor given another id, the
+/// streams table guards.
 /// </summary>
 public sealed class StreamsKeptTests(TestDatabase database) : StoreTestBase(database)
 {
     [Theory]
     [InlineData("DELETE FROM ledger.streams WHERE stream_id = $1")]
     [InlineData("TRUNCATE ledger.streams CASCADE")]
-    public async Task A_stream_is_never_removed_from_under_its_events(string removal)
+    [InlineData("UPDATE ledger.streams SET stream_id = gen_random_uuid() WHERE stream_id = $1")]
+    public async Task A_stream_is_never_removed_from_under_its_events_nor_given_another_id(string removal)
     {
         var stream = Guid.NewGuid();
         await AppendAsync(stream, ExpectedVersion.NoStream, TestEvents.Notes("kept"));
