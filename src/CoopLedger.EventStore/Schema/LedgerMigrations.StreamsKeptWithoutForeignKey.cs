@@ -8,8 +8,9 @@ public static partial class LedgerMigrations
     /// ledger.append_group move or create the stream row before inserting its events, in the same statement or
     /// transaction): a query per event, about a seventh of a group's time in PostgreSQL (`docs/BENCHMARKS.md`). That a
     /// stream is never removed from under its events, a trigger now guards at no cost to appends: the streams table
-    /// refuses DELETE and TRUNCATE, as a ledger should. What the key also refused, and nothing now does, can only come
-    /// from writing to the tables by hand: an event inserted for a stream that does not exist, a stream's id changed.
+    /// refuses DELETE and TRUNCATE, as a ledger should. What the key also refused can only come from writing to the
+    /// tables by hand: a stream's id changed (refused since migration 11), and an event inserted for a stream that does
+    /// not exist (which nothing refuses).
     /// </summary>
     private const string StreamsKeptWithoutForeignKey = """
         ALTER TABLE ledger.events DROP CONSTRAINT events_stream_id_fkey;
