@@ -1,4 +1,5 @@
 using CoopLedger.EventStore.Appending;
+using CoopLedger.EventStore.Events;
 using CoopLedger.EventStore.Integrity;
 using CoopLedger.Testing;
 using Npgsql;
@@ -95,6 +96,47 @@ public sealed class GroupCommitTests(TestDatabase database) : StoreTestBase(data
         }
 
         await AssertAnsweredAsReadAsync(await second!, 1);
+    }
+
+    [Fact]
+    public async Task A_group_hashes_business_times_missing_reasons_and_any_text_as_the_verifier_does()
+    {
+        // What the group's hash takes from texts other than the recording instant's: business times given (to the
+        // tick, which PostgreSQL keeps to the microsecond; before 2000, its epoch; far ahead), a missing reason, text
+        // that JSON escapes or that takes several UTF-8 bytes, and a stream continued as well as one started.
+        var existing = Guid.NewGuid();
+        await AppendAsync(existing, ExpectedVersion.NoStream, "before");
+        NewEvent[] events =
+        [
+            new(new Noted("\"quoted\" \\ tab\t line\n é ☃ 😀"), new DateTimeOffset(2024, 2, 29, 23, 59, 59, TimeSpan.FromHours(-5)).AddTicks(1_234_567)),
+            new(new Noted("older than the epoch"), new DateTimeOffset(1999, 12, 31, 23, 59, 59, TimeSpan.Zero).AddTicks(9_999_999)),
+            new(new Noted("no business time")),
+            new(new Priced(1.50m, "EUR"), new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero)),
+        ];
+        var streams = new[] { existing, Guid.NewGuid(), Guid.NewGuid() };
+        AppendMetadata[] metadata = [new("alice"), new("bob", Reason: "motif : « réunion »\nsecond line"), new("carol", Reason: "")];
+
+        var results = await BehindABusyWriterAsync(() =>
+        [
+            .. streams.Select((stream, i) => _oneWriter.AppendAsync(
+                stream, TestEvents.StreamType, i == 0 ? ExpectedVersion.Exactly(1) : ExpectedVersion.NoStream, events, metadata[i], Cancel)),
+        ]);
+
+        Assert.Equal(1, await TransactionsOfAsync([.. streams.Skip(1)]));
+        var verifier = new StreamVerifier(Database.DataSource);
+        foreach (var result in results)
+        {
+            Assert.Equal(new StreamIntegrity(true, result.Version, null), await verifier.VerifyAsync(result.StreamId, Cancel));
+            await AssertAnsweredAsReadAsync(result, events.Length);
+        }
+
+        var read = await Store.ReadStreamAsync(streams[1], null, Cancel);
+        Assert.Equal(new DateTimeOffset(2024, 3, 1, 4, 59, 59, 123, 456, TimeSpan.Zero), read[0].EffectiveAt);
+        Assert.Equal(read[0].RecordedAt, read[2].EffectiveAt);
+
+        // Alone (ledger.append), the same events hash alike.
+        var alone = await _oneWriter.AppendAsync(Guid.NewGuid(), TestEvents.StreamType, ExpectedVersion.NoStream, events, metadata[1], Cancel);
+        Assert.True((await verifier.VerifyAsync(alone.StreamId, Cancel)).Valid);
     }
 
     [Fact]
