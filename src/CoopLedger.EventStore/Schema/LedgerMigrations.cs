@@ -390,6 +390,5 @@ public static partial class LedgerMigrations
         new("ledger", 9, "a group commit in one statement", GroupInOneStatement),
         new("ledger", 10, "streams kept by a trigger rather than referenced by every event", StreamsKeptWithoutForeignKey),
         new("ledger", 11, "a stream's id never changes", StreamIdsNeverChange),
-        new("ledger", 12, "hashes from texts an append shares", HashedFromSharedTexts),
     ];
 }
