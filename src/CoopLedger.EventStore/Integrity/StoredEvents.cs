@@ -32,11 +32,11 @@ public sealed class StoredEvents(NpgsqlDataSource dataSource)
         }
     }
 
-    /// <summary>The stream's recorded version (0 when it does not exist).</summary>
-    public async Task<long> StreamVersionAsync(Guid streamId, CancellationToken cancellationToken)
+    /// <summary>The stream's recorded version; null when the ledger has no such stream.</summary>
+    public async Task<long?> StreamVersionAsync(Guid streamId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("SELECT version FROM ledger.streams WHERE stream_id = $1");
         command.Parameters.Add(new() { Value = streamId });
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long version ? version : 0;
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?;
     }
 }

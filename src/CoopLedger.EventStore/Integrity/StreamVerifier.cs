@@ -11,6 +11,11 @@ public sealed class StreamVerifier(NpgsqlDataSource dataSource)
     private readonly StoredEvents _stored = new(dataSource);
 
     /// <summary>Verifies one stream.</summary>
+    /// <remarks>
+    /// Events of a stream the ledger never recorded are invalid from their first version: every append moves or creates
+    /// its stream's row before inserting events (and a stream's row is never removed), so only a hand-written insert
+    /// leaves events without one.
+    /// </remarks>
     public async Task<StreamIntegrity> VerifyAsync(Guid streamId, CancellationToken cancellationToken)
     {
         // Read before the events: an append racing the check can only add events, never fake a missing one.
@@ -29,6 +34,15 @@ public sealed class StreamVerifier(NpgsqlDataSource dataSource)
             checkedCount++;
         }
 
+        if (streamVersion is null && checkedCount > 0)
+        {
+            // No row when it was read, events now: unless the stream was started in between (its row is there now,
+            // and a check from the start sees it whole), they were inserted without one.
+            return await _stored.StreamVersionAsync(streamId, cancellationToken).ConfigureAwait(false) is null
+                ? new StreamIntegrity(false, 1, 1)
+                : await VerifyAsync(streamId, cancellationToken).ConfigureAwait(false);
+        }
+
         // Events cut off the end leave the stream's recorded version ahead of the last event.
         return streamVersion > checkedCount
             ? new StreamIntegrity(false, checkedCount, checkedCount + 1)
@@ -36,13 +50,32 @@ public sealed class StreamVerifier(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Verifies every stream after <paramref name="after"/> (in id order), at most <paramref name="limit"/> of them:
-    /// a whole ledger is checked page by page.
+    /// Verifies every stream after <paramref name="after"/> (in id order), <paramref name="limit"/> recorded streams at
+    /// most, and with them the events of streams the ledger never recorded whose ids fall among theirs (or after them,
+    /// on the last page): a whole ledger is checked page by page, the next page after the last stream of a full one.
     /// </summary>
     public async Task<IReadOnlyList<(Guid StreamId, StreamIntegrity Integrity)>> VerifyStreamsAsync(Guid? after, int limit, CancellationToken cancellationToken)
     {
         var streams = new List<Guid>();
-        await using (var command = dataSource.CreateCommand("SELECT stream_id FROM ledger.streams WHERE $1::uuid IS NULL OR stream_id > $1 ORDER BY stream_id LIMIT $2"))
+        // The page's streams, and the distinct stream ids of the events in its range (read from the (stream_id, version)
+        // index): the page's streams again, which the union keeps once, and any stream never recorded. The bounds are written so that the index
+        // can take them whether or not a cursor is given (an "IS NULL OR" would scan the whole index for every page).
+        await using (var command = dataSource.CreateCommand("""
+            WITH page AS (
+                SELECT stream_id FROM ledger.streams
+                WHERE stream_id >= coalesce($1, '00000000-0000-0000-0000-000000000000') AND stream_id IS DISTINCT FROM $1
+                ORDER BY stream_id LIMIT $2
+            )
+            SELECT stream_id FROM page
+            UNION
+            SELECT DISTINCT e.stream_id FROM ledger.events e
+            WHERE e.stream_id >= coalesce($1, '00000000-0000-0000-0000-000000000000') AND e.stream_id IS DISTINCT FROM $1
+                -- Up to the last stream of a full page; to the end on the last page.
+                AND e.stream_id <= coalesce(
+                    (SELECT p.stream_id FROM page p WHERE (SELECT count(*) FROM page) = $2 ORDER BY p.stream_id DESC LIMIT 1),
+                    'ffffffff-ffff-ffff-ffff-ffffffffffff')
+            ORDER BY stream_id
+            """))
         {
             command.Parameters.Add(new() { Value = (object?)after ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
             command.Parameters.Add(new() { Value = limit });

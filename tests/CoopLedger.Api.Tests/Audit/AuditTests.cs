@@ -33,6 +33,26 @@ public sealed class AuditTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task Events_inserted_in_SQL_for_no_partnership_show_in_the_ledgers_integrity()
+    {
+        var client = new ApiClient(api.CreateClient());
+        var tunis = Guid.Parse((await RegisterAsync(client, "Tunis")).Split('/')[^1]);
+        var forged = Guid.NewGuid();
+        // A copy of a real registration under another stream id, chained by the ledger's own hash function: only the
+        // stream row it lacks gives it away.
+        await api.ExecuteAsync("""
+            INSERT INTO ledger.events (event_id, stream_id, version, type, schema_version, data, recorded_at, effective_at, actor, log_order, hash)
+            SELECT gen_random_uuid(), $2, 1, type, schema_version, data, recorded_at, effective_at, actor, pg_current_xact_id(),
+                ledger.event_hash(NULL, $2, 1, type, schema_version, data, effective_at, recorded_at, actor, NULL)
+            FROM ledger.events WHERE stream_id = $1 AND version = 1
+            """, tunis, forged);
+
+        var ledger = await AllPagesAsync(client);
+        var found = Assert.Single(ledger, b => b.GetProperty("streamId").GetString() == forged.ToString());
+        Assert.Equal(1, found.GetProperty("firstInvalidVersion").GetInt64());
+    }
+
+    [Fact]
     public async Task Integrity_of_an_unknown_partnership_is_a_404()
     {
         var response = await api.CreateClient().GetAsync(new Uri($"/api/partnerships/{Guid.NewGuid()}/integrity", UriKind.Relative), Cancel);

@@ -59,6 +59,38 @@ public sealed class HashChainTests(TestDatabase database) : StoreTestBase(databa
     }
 
     [Fact]
+    public async Task Events_inserted_by_hand_for_a_stream_the_ledger_never_recorded_are_found_whole_chain_and_all()
+    {
+        // Two recorded streams and, between them in id order, events forged for a third that has no stream row: their
+        // chain is well formed (hashed by the ledger's own function), so only the missing row gives them away.
+        var prefix = $"fffffffe-{Guid.NewGuid().ToString("D")[9..24]}";
+        Guid Id(int n) => Guid.Parse($"{prefix}{n:D12}");
+        foreach (var recorded in new[] { Id(1), Id(3) })
+        {
+            await Store.AppendAsync(recorded, TestEvents.StreamType, ExpectedVersion.NoStream, TestEvents.Notes("real"), TestEvents.By("alice"), Cancel);
+        }
+
+        var forged = Id(2);
+        await Database.ScalarAsync<int>("""
+            INSERT INTO ledger.events (event_id, stream_id, version, type, schema_version, data, recorded_at, effective_at, actor, log_order, previous_hash, hash)
+            SELECT gen_random_uuid(), $1, v, 'noted', 1, '{"text": "forged"}', now(), now(), 'mallory', pg_current_xact_id(),
+                CASE WHEN v = 2 THEN ledger.event_hash(NULL, $1, 1, 'noted', 1, '{"text": "forged"}', now(), now(), 'mallory', NULL) END,
+                ledger.event_hash(CASE WHEN v = 2 THEN ledger.event_hash(NULL, $1, 1, 'noted', 1, '{"text": "forged"}', now(), now(), 'mallory', NULL) END,
+                    $1, v, 'noted', 1, '{"text": "forged"}', now(), now(), 'mallory', NULL)
+            FROM generate_series(1, 2) AS v
+            """, forged);
+        Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT count(*) FROM ledger.streams WHERE stream_id = $1", forged));
+
+        Assert.Equal(new StreamIntegrity(false, 1, 1), await Verifier.VerifyAsync(forged, Cancel));
+        // A full page of the ledger's walk holds them (they fall among its streams), as does the last page after them.
+        var page = await Verifier.VerifyStreamsAsync(Id(0), 2, Cancel);
+        Assert.Equal([Id(1), forged, Id(3)], page.Select(s => s.StreamId));
+        Assert.Equal([true, false, true], page.Select(s => s.Integrity.Valid));
+        var last = await Verifier.VerifyStreamsAsync(Id(1), 1000, Cancel);
+        Assert.Contains((forged, new StreamIntegrity(false, 1, 1)), last);
+    }
+
+    [Fact]
     public void The_canonical_encoding_is_length_prefixed_and_marks_nulls()
     {
         var text = EventHash.Encode(null, Guid.Parse("0b5c8c1e-6a1f-4f4e-9b1a-2f6d3c4b5a69"), 1, "noted", 1, """{"text": "é"}""",

@@ -50,7 +50,7 @@ public static class HistoryExport
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(stored);
-        if (await stored.StreamVersionAsync(id, http.RequestAborted) == 0)
+        if (await stored.StreamVersionAsync(id, http.RequestAborted) is null or 0)
         {
             throw new EntityNotFoundException("partnership", id);
         }
