@@ -61,8 +61,7 @@ public sealed class HashChainTests(TestDatabase database) : StoreTestBase(databa
     [Fact]
     public async Task Events_inserted_by_hand_for_a_stream_the_ledger_never_recorded_are_found_whole_chain_and_all()
     {
-        // Two recorded streams and, between them in id order, events forged for a third that has no stream row: their
-        // chain is well formed (hashed by the ledger's own function), so only the missing row gives them away.
+        // Two recorded streams and, in id order, events forged between them and after them for streams with no row.
         var prefix = $"fffffffe-{Guid.NewGuid().ToString("D")[9..24]}";
         Guid Id(int n) => Guid.Parse($"{prefix}{n:D12}");
         foreach (var recorded in new[] { Id(1), Id(3) })
@@ -70,25 +69,52 @@ public sealed class HashChainTests(TestDatabase database) : StoreTestBase(databa
             await Store.AppendAsync(recorded, TestEvents.StreamType, ExpectedVersion.NoStream, TestEvents.Notes("real"), TestEvents.By("alice"), Cancel);
         }
 
-        var forged = Id(2);
-        await Database.ScalarAsync<int>("""
-            INSERT INTO ledger.events (event_id, stream_id, version, type, schema_version, data, recorded_at, effective_at, actor, log_order, previous_hash, hash)
-            SELECT gen_random_uuid(), $1, v, 'noted', 1, '{"text": "forged"}', now(), now(), 'mallory', pg_current_xact_id(),
-                CASE WHEN v = 2 THEN ledger.event_hash(NULL, $1, 1, 'noted', 1, '{"text": "forged"}', now(), now(), 'mallory', NULL) END,
-                ledger.event_hash(CASE WHEN v = 2 THEN ledger.event_hash(NULL, $1, 1, 'noted', 1, '{"text": "forged"}', now(), now(), 'mallory', NULL) END,
-                    $1, v, 'noted', 1, '{"text": "forged"}', now(), now(), 'mallory', NULL)
-            FROM generate_series(1, 2) AS v
-            """, forged);
-        Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT count(*) FROM ledger.streams WHERE stream_id = $1", forged));
+        var (between, after) = (Id(2), Id(4));
+        await ForgeAsync(between, 0, null, 2);
+        await ForgeAsync(after, 0, null, 1);
 
-        Assert.Equal(new StreamIntegrity(false, 1, 1), await Verifier.VerifyAsync(forged, Cancel));
-        // A full page of the ledger's walk holds them (they fall among its streams), as does the last page after them.
-        var page = await Verifier.VerifyStreamsAsync(Id(0), 2, Cancel);
-        Assert.Equal([Id(1), forged, Id(3)], page.Select(s => s.StreamId));
-        Assert.Equal([true, false, true], page.Select(s => s.Integrity.Valid));
-        var last = await Verifier.VerifyStreamsAsync(Id(1), 1000, Cancel);
-        Assert.Contains((forged, new StreamIntegrity(false, 1, 1)), last);
+        Assert.Equal(new StreamIntegrity(false, 1, 1), await Verifier.VerifyAsync(between, Cancel));
+        // The ledger's walk lists them in their places, a page holding as many streams as asked, recorded or not.
+        var first = await Verifier.VerifyStreamsAsync(Id(0), 2, Cancel);
+        Assert.Equal([(Id(1), new StreamIntegrity(true, 1, null)), (between, new StreamIntegrity(false, 1, 1))], first);
+        var next = await Verifier.VerifyStreamsAsync(between, 2, Cancel);
+        Assert.Equal([(Id(3), new StreamIntegrity(true, 1, null)), (after, new StreamIntegrity(false, 1, 1))], next);
+
+        // Well chained: with the row they lack, they verify.
+        await Database.ScalarAsync<int>("INSERT INTO ledger.streams VALUES ($1, 'test', 2, now(), now())", between);
+        Assert.Equal(new StreamIntegrity(true, 2, null), await Verifier.VerifyAsync(between, Cancel));
     }
+
+    [Fact]
+    public async Task Events_inserted_by_hand_past_a_streams_recorded_version_are_found_however_well_chained()
+    {
+        var stream = await FiveEventStreamAsync();
+        var head = await Database.ScalarAsync<byte[]>("SELECT hash FROM ledger.events WHERE stream_id = $1 AND version = 5", stream);
+
+        await ForgeAsync(stream, 5, head, 1);
+
+        Assert.Equal(new StreamIntegrity(false, 6, 6), await Verifier.VerifyAsync(stream, Cancel));
+        // Well chained: with the version its row lacks, it verifies.
+        await Database.ScalarAsync<int>("UPDATE ledger.streams SET version = 6 WHERE stream_id = $1", stream);
+        Assert.Equal(new StreamIntegrity(true, 6, null), await Verifier.VerifyAsync(stream, Cancel));
+    }
+
+    /// <summary>
+    /// Inserts by hand <paramref name="count"/> notes after <paramref name="version"/>, chained from <paramref name="head"/>
+    /// by the ledger's own hash function, without touching the stream's row.
+    /// </summary>
+    private Task<int> ForgeAsync(Guid stream, long version, byte[]? head, int count) => Database.ScalarAsync<int>("""
+        WITH RECURSIVE forged AS (
+            SELECT $2::bigint + 1 AS version, $3::bytea AS previous,
+                ledger.event_hash($3, $1, $2 + 1, 'noted', 1, '{"text": "forged"}', '2026-01-01', '2026-01-01', 'mallory', NULL) AS hash
+            UNION ALL
+            SELECT f.version + 1, f.hash, ledger.event_hash(f.hash, $1, f.version + 1, 'noted', 1, '{"text": "forged"}', '2026-01-01', '2026-01-01', 'mallory', NULL)
+            FROM forged f WHERE f.version < $2 + $4
+        )
+        INSERT INTO ledger.events (event_id, stream_id, version, type, schema_version, data, recorded_at, effective_at, actor, log_order, previous_hash, hash)
+        SELECT gen_random_uuid(), $1, version, 'noted', 1, '{"text": "forged"}', '2026-01-01', '2026-01-01', 'mallory', pg_current_xact_id(), previous, hash
+        FROM forged
+        """, stream, version, (object?)head ?? DBNull.Value, count);
 
     [Fact]
     public void The_canonical_encoding_is_length_prefixed_and_marks_nulls()

@@ -114,7 +114,7 @@ public static class AuditEndpoints
             var broken = checkedStreams.Where(s => !s.Integrity.Valid)
                 .Select(s => new BrokenChain(s.StreamId, s.Integrity.EventsChecked, s.Integrity.FirstInvalidVersion!.Value)).ToList();
             return Results.Ok(new LedgerIntegrityView(checkedStreams.Count, broken.Count == 0, broken,
-                checkedStreams.Count >= size ? checkedStreams[^1].StreamId.ToString() : null));
+                checkedStreams.Count == size ? checkedStreams[^1].StreamId.ToString() : null));
         })
         .Produces<LedgerIntegrityView>()
         .ProducesValidationProblem()
