@@ -57,7 +57,8 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
     private static int AtLeastOne(int value, string name) =>
         value >= 1 ? value : throw new ArgumentOutOfRangeException(name, value, "A group takes at least one append.");
 
-    private GroupCommit Groups => LazyInitializer.EnsureInitialized(
+    /// <summary>The group commit all appends in transactions of their own go through.</summary>
+    internal GroupCommit Groups => LazyInitializer.EnsureInitialized(
         ref _groups, () => new GroupCommit(dataSource, AppendWriters, MaxAppendsPerGroup, MaxEventsPerGroup));
 
     /// <summary>Appends events to one stream atomically, in a transaction of its own.</summary>

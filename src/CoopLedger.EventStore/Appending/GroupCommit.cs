@@ -40,6 +40,9 @@ internal sealed class GroupCommit
     /// <summary>How long a writer gathers a group at most (<see cref="GatherAsync"/>), whatever its last group took.</summary>
     public static readonly TimeSpan MaxGather = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>How many groups at most go without a gather after gathers in a row that nobody came back to.</summary>
+    public const int MaxGathersSkipped = 64;
+
     private readonly ConcurrentQueue<Waiting> _queue = new();
     private readonly SemaphoreSlim _aloneSlots;
 
@@ -60,6 +63,11 @@ internal sealed class GroupCommit
     private long _arrivals;
     private int _stallCheckArmed;
     private int _writers;
+
+    /// <summary>How many of the next groups go without a gather, and how many will after the next unanswered one.</summary>
+    private int _gathersToSkip;
+    private int _skipAfterUnanswered = 1;
+    private long _unansweredGathers;
 
     /// <param name="dataSource">Where the appends go.</param>
     /// <param name="maxWriters">How many groups may be in flight at once.</param>
@@ -195,11 +203,25 @@ internal sealed class GroupCommit
     /// answered come back while the next group, of those who waited, is out, and wait for it; at eight such callers,
     /// groups of four (or of one and seven) each paying a statement's fixed cost and a commit's flush, where gathered
     /// they go eight at a time. It yields rather than sleeps (a timer is too coarse for a wait of tens of microseconds),
-    /// and waits for no one when none was answered. Its cost falls on open traffic, whose answered callers do not come
-    /// back: there it waits its whole bound, which delays the appends that arrived meanwhile by at most that much.
+    /// and waits for no one when none was answered. Open traffic, whose answered callers do not come back, would have
+    /// it wait its whole bound after every group (yielding on the thread pool, and delaying by as much the appends that
+    /// arrive meanwhile): after a gather nobody came back to, the next group goes without one, and after each further
+    /// such gather twice as many (up to <see cref="MaxGathersSkipped"/>), until one gathers again.
     /// </summary>
     private async Task GatherAsync(Answered answered, TimeSpan groupTook)
     {
+        if (answered.Count == 0)
+        {
+            return;
+        }
+
+        // One writer at a time as a rule; should two race here, a skip is lost or counted twice, which costs nothing.
+        if (_gathersToSkip > 0)
+        {
+            _gathersToSkip--;
+            return;
+        }
+
         var bound = Math.Min(groupTook.Ticks / 4, MaxGather.Ticks);
         var started = Stopwatch.GetTimestamp();
         while (Interlocked.Read(ref _arrivals) - answered.ArrivalsBefore < answered.Count && !FullGroupWaits()
@@ -207,7 +229,20 @@ internal sealed class GroupCommit
         {
             await Task.Yield();
         }
+
+        if (Interlocked.Read(ref _arrivals) > answered.ArrivalsBefore || FullGroupWaits())
+        {
+            _skipAfterUnanswered = 1;
+            return;
+        }
+
+        Interlocked.Increment(ref _unansweredGathers);
+        _gathersToSkip = _skipAfterUnanswered;
+        _skipAfterUnanswered = Math.Min(_skipAfterUnanswered * 2, MaxGathersSkipped);
     }
+
+    /// <summary>How many gathers have waited their whole bound for callers who did not come back (<see cref="GatherAsync"/>).</summary>
+    public long UnansweredGathers => Interlocked.Read(ref _unansweredGathers);
 
     private List<Waiting> Take()
     {

@@ -364,6 +364,25 @@ public sealed class GroupCommitTests(TestDatabase database) : StoreTestBase(data
     }
 
     [Fact]
+    public async Task Callers_who_do_not_come_back_are_soon_no_longer_waited_for()
+    {
+        // Open traffic: lone appends, each from a caller who never appends again, far apart. The writer waits after each
+        // group for a caller to come back, until it has waited for nobody: then it skips the next gather, then two,
+        // four, and so on. Forty appends: gathers after the 1st, 3rd, 6th, 11th, 20th and 37th, six in all; forty
+        // without the back-off.
+        const int Appends = 40;
+        var store = new PostgresEventStore(Database.DataSource, TestEvents.Registry()) { AppendWriters = 1 };
+        for (var i = 0; i < Appends; i++)
+        {
+            await store.AppendAsync(Guid.NewGuid(), TestEvents.StreamType, ExpectedVersion.NoStream, TestEvents.Notes("once"), TestEvents.By("alice"), Cancel);
+            // Far longer than any gather waits (a millisecond at most).
+            await Task.Delay(15, Cancel);
+        }
+
+        Assert.InRange(store.Groups.UnansweredGathers, 1, 8);
+    }
+
+    [Fact]
     public async Task A_group_stalled_on_a_stream_lock_does_not_hold_back_appends_to_other_streams()
     {
         // The store as configured by default: one writer as a rule, another when the groups in flight stall.
