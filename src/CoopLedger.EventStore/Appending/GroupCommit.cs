@@ -40,8 +40,11 @@ internal sealed class GroupCommit
     /// <summary>How long a writer gathers a group at most (<see cref="GatherAsync"/>), whatever its last group took.</summary>
     public static readonly TimeSpan MaxGather = TimeSpan.FromMilliseconds(1);
 
-    /// <summary>How many groups at most go without a gather after gathers in a row that nobody came back to.</summary>
-    public const int MaxGathersSkipped = 64;
+    /// <summary>
+    /// How many groups at most go without a gather after gathers in a row that few came back to: under open traffic,
+    /// one group in nine still gathers; callers turning to a closed loop wait at most this many groups for it.
+    /// </summary>
+    public const int MaxGathersSkipped = 8;
 
     private readonly ConcurrentQueue<Waiting> _queue = new();
     private readonly SemaphoreSlim _aloneSlots;
@@ -204,9 +207,11 @@ internal sealed class GroupCommit
     /// groups of four (or of one and seven) each paying a statement's fixed cost and a commit's flush, where gathered
     /// they go eight at a time. It yields rather than sleeps (a timer is too coarse for a wait of tens of microseconds),
     /// and waits for no one when none was answered. Open traffic, whose answered callers do not come back, would have
-    /// it wait its whole bound after every group (yielding on the thread pool, and delaying by as much the appends that
-    /// arrive meanwhile): after a gather nobody came back to, the next group goes without one, and after each further
-    /// such gather twice as many (up to <see cref="MaxGathersSkipped"/>), until one gathers again.
+    /// it wait its whole bound after many groups (yielding on the thread pool, and delaying by as much the appends that
+    /// arrive meanwhile): after a gather that waited its whole bound and saw fewer than half as many appends arrive as
+    /// it answered callers, the next group goes without one, and after each further such gather twice as many (up to
+    /// <see cref="MaxGathersSkipped"/>), until one sees them come back. Arrivals from callers it did not answer count
+    /// as coming back: it cannot tell them apart.
     /// </summary>
     private async Task GatherAsync(Answered answered, TimeSpan groupTook)
     {
@@ -224,13 +229,18 @@ internal sealed class GroupCommit
 
         var bound = Math.Min(groupTook.Ticks / 4, MaxGather.Ticks);
         var started = Stopwatch.GetTimestamp();
-        while (Interlocked.Read(ref _arrivals) - answered.ArrivalsBefore < answered.Count && !FullGroupWaits()
-            && Stopwatch.GetElapsedTime(started).Ticks < bound)
+        long cameBack;
+        while ((cameBack = Interlocked.Read(ref _arrivals) - answered.ArrivalsBefore) < answered.Count && !FullGroupWaits())
         {
+            if (Stopwatch.GetElapsedTime(started).Ticks >= bound)
+            {
+                break;
+            }
+
             await Task.Yield();
         }
 
-        if (Interlocked.Read(ref _arrivals) > answered.ArrivalsBefore || FullGroupWaits())
+        if (cameBack * 2 >= answered.Count || FullGroupWaits())
         {
             _skipAfterUnanswered = 1;
             return;
@@ -241,7 +251,7 @@ internal sealed class GroupCommit
         _skipAfterUnanswered = Math.Min(_skipAfterUnanswered * 2, MaxGathersSkipped);
     }
 
-    /// <summary>How many gathers have waited their whole bound for callers who did not come back (<see cref="GatherAsync"/>).</summary>
+    /// <summary>How many gathers have waited their whole bound for callers few of whom came back (<see cref="GatherAsync"/>).</summary>
     public long UnansweredGathers => Interlocked.Read(ref _unansweredGathers);
 
     private List<Waiting> Take()

@@ -368,8 +368,9 @@ public sealed class GroupCommitTests(TestDatabase database) : StoreTestBase(data
     {
         // Open traffic: lone appends, each from a caller who never appends again, far apart. The writer waits after each
         // group for a caller to come back, until it has waited for nobody: then it skips the next gather, then two,
-        // four, and so on. Forty appends: gathers after the 1st, 3rd, 6th, 11th, 20th and 37th, six in all; forty
-        // without the back-off.
+        // four, then eight at most. Forty appends: gathers after the 1st, 3rd, 6th, 11th, 20th, 29th and 38th, seven
+        // in all; forty without the back-off. The bound leaves room for an append that happened to come during a gather
+        // on a busy machine, which ends the back-off.
         const int Appends = 40;
         var store = new PostgresEventStore(Database.DataSource, TestEvents.Registry()) { AppendWriters = 1 };
         for (var i = 0; i < Appends; i++)
@@ -379,7 +380,7 @@ public sealed class GroupCommitTests(TestDatabase database) : StoreTestBase(data
             await Task.Delay(15, Cancel);
         }
 
-        Assert.InRange(store.Groups.UnansweredGathers, 1, 8);
+        Assert.InRange(store.Groups.UnansweredGathers, 1, 16);
     }
 
     [Fact]
