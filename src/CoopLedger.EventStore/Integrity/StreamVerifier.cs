@@ -30,14 +30,11 @@ public sealed class StreamVerifier(NpgsqlDataSource dataSource)
             {
                 // Past the version read: appended since (the row, read again, records it), or inserted by hand.
                 streamVersion = await _stored.StreamVersionAsync(streamId, cancellationToken).ConfigureAwait(false);
-                if (stored.Version > (streamVersion ?? 0))
-                {
-                    return new StreamIntegrity(false, checkedCount + 1, Math.Min(stored.Version, checkedCount + 1));
-                }
             }
 
+            var recorded = stored.Version <= (streamVersion ?? 0);
             var linked = previous is null ? stored.PreviousHash is null : stored.PreviousHash is not null && previous.AsSpan().SequenceEqual(stored.PreviousHash);
-            if (stored.Version != checkedCount + 1 || !linked || !stored.ExpectedHash(previous).AsSpan().SequenceEqual(stored.Hash))
+            if (!recorded || stored.Version != checkedCount + 1 || !linked || !stored.ExpectedHash(previous).AsSpan().SequenceEqual(stored.Hash))
             {
                 return new StreamIntegrity(false, checkedCount + 1, Math.Min(stored.Version, checkedCount + 1));
             }

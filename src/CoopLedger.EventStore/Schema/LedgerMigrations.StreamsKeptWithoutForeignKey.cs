@@ -10,7 +10,7 @@ public static partial class LedgerMigrations
     /// stream is never removed from under its events, a trigger now guards at no cost to appends: the streams table
     /// refuses DELETE and TRUNCATE, as a ledger should. What the key also refused can only come from writing to the
     /// tables by hand: a stream's id changed (refused since migration 11), and an event inserted for a stream that does
-    /// not exist (which nothing refuses).
+    /// not exist (which nothing refuses, and <c>StreamVerifier</c> finds).
     /// </summary>
     private const string StreamsKeptWithoutForeignKey = """
         ALTER TABLE ledger.events DROP CONSTRAINT events_stream_id_fkey;
