@@ -21,7 +21,9 @@ namespace CoopLedger.Bench;
 /// How many times to measure each level: this host's speed swings by a third from one minute to the next, so one pair
 /// of runs says little; the sides take turns going first, and the ratios' median and range are printed after the runs.
 /// </param>
-internal sealed class AppendBenchmark(NpgsqlDataSource dataSource, TimeSpan duration, int[]? concurrencies = null, int[]? batchSizes = null, int runs = 1)
+/// <param name="pairs">When above 0, the store and raw in that many pairs of short slices instead (<see cref="RunPairsAsync"/>).</param>
+internal sealed partial class AppendBenchmark(
+    NpgsqlDataSource dataSource, TimeSpan duration, int[]? concurrencies = null, int[]? batchSizes = null, int runs = 1, int pairs = 0)
 {
     private readonly int[] _concurrencies = concurrencies ?? [1, 8, 32];
     private readonly int[] _batchSizes = batchSizes ?? [1, 10];
@@ -43,6 +45,12 @@ internal sealed class AppendBenchmark(NpgsqlDataSource dataSource, TimeSpan dura
     public async Task RunAsync(TextWriter output)
     {
         await PrepareRawTableAsync();
+        if (pairs > 0)
+        {
+            await RunPairsAsync(output);
+            return;
+        }
+
         output.WriteLine($"Append throughput, {duration.TotalSeconds:F0} s per run (store = CoopLedger append, concurrent appends in group commits; "
             + "ungrouped = the store with one transaction per append; raw = plain INSERT of the same rows, one transaction each)");
         output.WriteLine("| batch | clients | store events/s | ungrouped events/s | raw events/s | ratio | ungrouped ratio | store p50 ms | store p99 ms | raw p50 ms | raw p99 ms | CPU µs/append store | ungrouped | raw | appends/group |");
@@ -109,29 +117,31 @@ internal sealed class AppendBenchmark(NpgsqlDataSource dataSource, TimeSpan dura
         // Warm the pool (a connection per client), the plans and the JIT with the same level, unmeasured: a side that went
         // first in the process, or first at a new number of clients, paid for them in its measured run (raw's first run
         // of a pair made 5,251-6,676 events/s at 8 clients where its second made 8,520-9,210).
-        await ClosedLoop.RunAsync(clients, TimeSpan.Zero, SideWarmUp, Client);
+        var client = Clients(batch, appendOnce);
+        await ClosedLoop.RunAsync(clients, TimeSpan.Zero, SideWarmUp, client);
         var cpu = new CpuMeter(Process.GetCurrentProcess());
         using var groups = new GroupSizeMeter();
         var before = cpu.Now();
-        var result = await ClosedLoop.RunAsync(clients, warmUp, duration, Client);
+        var result = await ClosedLoop.RunAsync(clients, warmUp, duration, client);
         var after = cpu.Now();
         var appends = result.PerSecond * duration.TotalSeconds / batch;
         return new AppendRun(result.PerSecond, result.Latency,
             (after.Service - before.Service).TotalMicroseconds / appends, (after.Postgres - before.Postgres).TotalMicroseconds / appends, groups.Mean);
-
-        LoopStep Client(int _)
-        {
-            // Each client writes its own stream, as officers mostly do, so the figures measure the store and not lock waits.
-            var stream = Guid.NewGuid();
-            var version = 0L;
-            return async _ =>
-            {
-                await appendOnce(stream, version, batch);
-                version += batch;
-                return batch;
-            };
-        }
     }
+
+    /// <summary>Closed-loop clients that each append <paramref name="batch"/> events at a time to a stream of their own.</summary>
+    private static Func<int, LoopStep> Clients(int batch, Func<Guid, long, int, Task> appendOnce) => _ =>
+    {
+        // Each client writes its own stream, as officers mostly do, so the figures measure the store and not lock waits.
+        var stream = Guid.NewGuid();
+        var version = 0L;
+        return async _ =>
+        {
+            await appendOnce(stream, version, batch);
+            version += batch;
+            return batch;
+        };
+    };
 
     /// <summary>
     /// A run's throughput, latency, CPU per append in this process and in PostgreSQL (µs; warm-up included), and the

@@ -13,7 +13,8 @@ using Npgsql;
 //              --service-warmup N: seconds of each mix at 32 clients before its levels, unmeasured (30 by default);
 //              SERVICE_NAME=value in the environment is NAME=value for the service alone (e.g. a runtime setting to try)
 //        append (the default): --clients 8 and --batch 1 (comma lists) to study some levels only; --runs N measures each
-//              level N times, the sides taking turns going first, and prints the ratios' median and range
+//              level N times, the sides taking turns going first, and prints the ratios' median and range;
+//              --pairs N instead measures the store and raw alone in N pairs of one-second slices per level (a ratio per pair)
 //        projections: [--events 1000000] [--partnerships 10000] (reuses the log when the database already holds it)
 //        --data DIR: keep the embedded cluster in DIR between runs; --no-queries: rebuilds only
 // Without --connection it starts a throwaway cluster with PostgreSQL's default durability (fsync on,
@@ -62,7 +63,8 @@ else
         return 2;
     }
 
-    await new AppendBenchmark(dataSource, TimeSpan.FromSeconds(seconds), levels, IntList("--batch"), runs).RunAsync(Console.Out);
+    var pairs = ArgValue("--pairs") is { } n ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 0;
+    await new AppendBenchmark(dataSource, TimeSpan.FromSeconds(seconds), levels, IntList("--batch"), runs, pairs).RunAsync(Console.Out);
 }
 
 return valid ? 0 : 1;
