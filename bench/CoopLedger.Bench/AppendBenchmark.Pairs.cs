@@ -31,40 +31,25 @@ internal sealed partial class AppendBenchmark
                 // Pool, plans and JIT warm for both sides before the first pair (see MeasureWithCpuAsync).
                 await ClosedLoop.RunAsync(clients, TimeSpan.Zero, SideWarmUp, raw);
                 await ClosedLoop.RunAsync(clients, TimeSpan.Zero, SideWarmUp, store);
-                var ratios = new List<double>();
-                List<double> storeRates = [], rawRates = [], storeP50 = [], storeP99 = [], rawP50 = [], rawP99 = [];
+                var runs = new List<(ClosedLoopResult Raw, ClosedLoopResult Store)>(pairs);
                 for (var pair = 0; pair < pairs; pair++)
                 {
                     var rawFirst = pair % 2 == 0;
                     var first = await ClosedLoop.RunAsync(clients, SliceWarmUp, Slice, rawFirst ? raw : store);
                     var second = await ClosedLoop.RunAsync(clients, SliceWarmUp, Slice, rawFirst ? store : raw);
-                    var (rawRun, storeRun) = rawFirst ? (first, second) : (second, first);
-                    ratios.Add(storeRun.PerSecond / rawRun.PerSecond);
-                    storeRates.Add(storeRun.PerSecond);
-                    rawRates.Add(rawRun.PerSecond);
-                    storeP50.Add(storeRun.Latency.Percentile(0.5));
-                    storeP99.Add(storeRun.Latency.Percentile(0.99));
-                    rawP50.Add(rawRun.Latency.Percentile(0.5));
-                    rawP99.Add(rawRun.Latency.Percentile(0.99));
+                    runs.Add(rawFirst ? (first, second) : (second, first));
                 }
 
+                var ratios = runs.Select(run => run.Store.PerSecond / run.Raw.PerSecond).ToList();
                 var inOrder = string.Join(" ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)));
-                var met = ratios.Count(r => r >= 0.7);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {batch} | {clients} | **{Quantile(ratios, 0.5):F2}** | {Quantile(ratios, 0.25):F2}–{Quantile(ratios, 0.75):F2} | "
-                    + $"{ratios.Min():F2}–{ratios.Max():F2} | {met} of {pairs} | {Quantile(storeRates, 0.5):F0} | {Quantile(rawRates, 0.5):F0} | "
-                    + $"{Quantile(storeP50, 0.5):F2} / {Quantile(storeP99, 0.5):F2} | {Quantile(rawP50, 0.5):F2} / {Quantile(rawP99, 0.5):F2} | {inOrder} |"));
+                    $"| {batch} | {clients} | **{AppendRatios.Quantile(ratios, 0.5):F2}** | {AppendRatios.Quantile(ratios, 0.25):F2}–{AppendRatios.Quantile(ratios, 0.75):F2} | "
+                    + $"{ratios.Min():F2}–{ratios.Max():F2} | {ratios.Count(r => r >= 0.7)} of {pairs} | {Median(run => run.Store.PerSecond):F0} | {Median(run => run.Raw.PerSecond):F0} | "
+                    + $"{Median(run => run.Store.Latency.Percentile(0.5)):F2} / {Median(run => run.Store.Latency.Percentile(0.99)):F2} | "
+                    + $"{Median(run => run.Raw.Latency.Percentile(0.5)):F2} / {Median(run => run.Raw.Latency.Percentile(0.99)):F2} | {inOrder} |"));
+
+                double Median(Func<(ClosedLoopResult Raw, ClosedLoopResult Store), double> figure) => AppendRatios.Quantile([.. runs.Select(figure)], 0.5);
             }
         }
-    }
-
-    /// <summary>The quantile <paramref name="q"/> of <paramref name="values"/>, interpolated between the two nearest (leaves them as they were).</summary>
-    private static double Quantile(List<double> values, double q)
-    {
-        var sorted = values.Order().ToList();
-        var at = q * (sorted.Count - 1);
-        var below = (int)Math.Floor(at);
-        var above = Math.Min(below + 1, sorted.Count - 1);
-        return sorted[below] + ((at - below) * (sorted[above] - sorted[below]));
     }
 }

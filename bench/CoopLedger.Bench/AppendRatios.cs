@@ -34,10 +34,19 @@ internal sealed class AppendRatios(int batch, int clients)
         }
     }
 
-    private static string Spread(List<double> ratios)
+    private static string Spread(List<double> ratios) =>
+        string.Create(CultureInfo.InvariantCulture, $"**{Quantile(ratios, 0.5):F2}** ({ratios.Min():F2}–{ratios.Max():F2})");
+
+    /// <summary>
+    /// The quantile <paramref name="q"/> of <paramref name="values"/>, interpolated between the two nearest (a median
+    /// of an even count is the mean of the middle two); leaves them in their order.
+    /// </summary>
+    public static double Quantile(List<double> values, double q)
     {
-        var sorted = ratios.Order().ToList();
-        var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-        return string.Create(CultureInfo.InvariantCulture, $"**{median:F2}** ({sorted[0]:F2}–{sorted[^1]:F2})");
+        var sorted = values.Order().ToList();
+        var at = q * (sorted.Count - 1);
+        var below = (int)Math.Floor(at);
+        var above = Math.Min(below + 1, sorted.Count - 1);
+        return sorted[below] + ((at - below) * (sorted[above] - sorted[below]));
     }
 }
